@@ -1,0 +1,70 @@
+import { drizzle } from "drizzle-orm/d1";
+import { requestId } from "hono/request-id";
+import { HTTPException } from "hono/http-exception";
+import { renderApiDocs } from "./api-docs-page";
+import { requireAuth } from "./auth/middleware";
+import * as schema from "./db/schema";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody } from "./errors";
+import { log, requestLog } from "./logging";
+import { createRouter } from "./openapi";
+import { authRoutes } from "./routes/auth";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+
+/** Routes anyone may call; everything else under /api needs a verified token. */
+const PUBLIC_PATHS = new Set(["/api/health", "/api/auth/login", "/api/auth/logout", "/api/openapi.json", "/api/docs"]);
+
+const openApiConfig = {
+  openapi: "3.1.0",
+  info: {
+    title: "Nowcast Edge",
+    version: "0.1.0",
+    description: "Minute-by-minute precipitation nowcasts from radar, served at the edge.",
+  },
+  servers: [{ url: "/api" }],
+  security: [{ bearerAuth: [] }],
+};
+
+export function createApp() {
+  const app = createRouter().basePath("/api");
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", requestLog);
+  app.use("*", async (c, next) => {
+    c.set("db", drizzle(c.env.DB, { schema }));
+    await next();
+  });
+  app.use("*", (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
+
+  app.route("/", healthRoutes);
+  app.route("/", authRoutes);
+  app.route("/", meRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.doc31("/openapi.json", openApiConfig);
+  app.get("/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(openApiConfig))));
+
+  app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(errorBody(error.code, error.message), error.status);
+    }
+    if (error instanceof HTTPException) {
+      return c.json(errorBody(error.status === 400 ? "invalid_request" : "http_error", error.message), error.status);
+    }
+    log("error", "unhandled error", {
+      requestId: c.get("requestId"),
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return c.json(errorBody("internal_error", "something went wrong; the request id identifies it in the logs"), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

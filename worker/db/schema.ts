@@ -1,0 +1,71 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are epoch milliseconds (integer, mode timestamp_ms) throughout.
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    // JSON array of roles, e.g. ["user","admin"]
+    roles: text("roles", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+export const locations = sqliteTable(
+  "locations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    country: text("country"),
+    lat: real("lat").notNull(),
+    lon: real("lon").notNull(),
+    // GeoNames id when the location came from the gazetteer
+    geonameId: integer("geoname_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("locations_lat_lon").on(t.lat, t.lon), uniqueIndex("locations_geoname_unique").on(t.geonameId)],
+);
+
+export const nowcasts = sqliteTable(
+  "nowcasts",
+  {
+    id: text("id").primaryKey(),
+    locationId: integer("location_id")
+      .notNull()
+      .references(() => locations.id),
+    issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
+    // observation time of the newest radar frame the nowcast starts from
+    radarTime: integer("radar_time", { mode: "timestamp_ms" }).notNull(),
+    model: text("model").notNull(),
+    backend: text("backend").notNull(),
+    // R2 key prefix of this nowcast's frames and animation
+    assetsPrefix: text("assets_prefix").notNull(),
+    summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("nowcasts_location_issued").on(t.locationId, t.issuedAt)],
+);
+
+export const requests = sqliteTable(
+  "requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    locationId: integer("location_id")
+      .notNull()
+      .references(() => locations.id),
+    userId: text("user_id"),
+    requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+    cacheStatus: text("cache_status", { enum: ["HIT", "MISS", "STALE"] }).notNull(),
+  },
+  (t) => [index("requests_requested_location").on(t.requestedAt, t.locationId)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Location = typeof locations.$inferSelect;

@@ -1,0 +1,32 @@
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type * as schema from "./db/schema";
+import type { Principal } from "./auth/principal";
+
+/** Bindings declared in wrangler.toml, plus secrets from .dev.vars / `wrangler secret`. */
+export interface Env {
+  DB: D1Database;
+  CACHE: KVNamespace;
+  FRAMES: R2Bucket;
+  JOBS: Queue<unknown>;
+  ASSETS: Fetcher;
+  JWT_SECRET: string;
+  AUTH_ISSUER: string;
+  AUTH_AUDIENCE: string;
+  TOKEN_TTL_SECONDS: string;
+  CLOCK_TOLERANCE_SECONDS: string;
+  JWKS_URL: string;
+  JWKS_ISSUER: string;
+  JWKS_AUDIENCE: string;
+  JWKS_COOLDOWN_SECONDS: string;
+}
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    db: Db;
+    requestId: string;
+    principal: Principal;
+  };
+}

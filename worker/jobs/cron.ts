@@ -1,0 +1,18 @@
+import type { Env } from "../env";
+import { log } from "../logging";
+
+/** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
+export const CRON_WARMUP = "0 * * * *";
+export const CRON_INGEST = "*/5 * * * *";
+
+type CronJob = (scheduledAt: Date, env: Env) => Promise<void>;
+const cronJobs: Record<string, CronJob> = {};
+
+export async function runCron(cron: string, scheduledAt: Date, env: Env): Promise<void> {
+  const job = cronJobs[cron];
+  if (!job) {
+    log("warn", "cron trigger has no job", { cron });
+    return;
+  }
+  await job(scheduledAt, env);
+}

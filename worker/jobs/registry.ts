@@ -1,0 +1,21 @@
+import { z } from "zod";
+import type { Env } from "../env";
+import { recordRequests, requestJobSchema } from "./request-counts";
+
+/** Every message the JOBS queue carries, told apart by `kind`. */
+export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema]);
+export type JobMessage = z.infer<typeof jobMessageSchema>;
+
+/** A validated body with the queue message it came in, for per-message ack/retry. */
+export interface Job<T> {
+  body: T;
+  message: Message<unknown>;
+}
+
+type Handlers = {
+  [K in JobMessage["kind"]]: (jobs: Job<Extract<JobMessage, { kind: K }>>[], env: Env) => Promise<void>;
+};
+
+export const jobHandlers: Handlers = {
+  request: recordRequests,
+};
