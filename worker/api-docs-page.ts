@@ -41,7 +41,7 @@ export function renderApiDocs(doc: OpenApiDocument) {
           Authenticate with <code>Authorization: Bearer &lt;JWT&gt;</code> from <code>POST /api/auth/login</code>.</p>
         ${operations.map(
           ({ path, method, op }) => html`<section>
-            <h2><span class="method">${method}</span><code>/api${path}</code>${
+            <h2><span class="method">${method}</span><code>${path}</code>${
               op.security && op.security.length === 0 ? html`<span class="public">public</span>` : ""
             }</h2>
             <p>${op.summary ?? ""}</p>

@@ -22,7 +22,6 @@ const openApiConfig = {
     version: "0.1.0",
     description: "Minute-by-minute precipitation nowcasts from radar, served at the edge.",
   },
-  servers: [{ url: "/api" }],
   security: [{ bearerAuth: [] }],
 };
 

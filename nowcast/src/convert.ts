@@ -66,17 +66,3 @@ export function dbzToRainDecibels(
   }
   return out;
 }
-
-/** Inverse of the dB transform: values below the threshold become 0 mm/h. */
-export function rainDecibelsToRainRate(
-  db: Float32Array,
-  transform: DecibelTransform = RAIN_DECIBELS,
-  out = new Float32Array(db.length),
-): Float32Array {
-  const thresholdDb = 10 * Math.log10(transform.thresholdMmPerHour);
-  for (let i = 0; i < db.length; i++) {
-    const value = db[i]!;
-    out[i] = value < thresholdDb ? 0 : Math.exp(value * LN10_BY_10);
-  }
-  return out;
-}

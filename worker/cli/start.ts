@@ -1,0 +1,50 @@
+// npm start: prepares the local product (secrets, site build, migrations, demo
+// user) and runs it under `wrangler dev` on workerd with local D1/KV/R2/Queues.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import { upsertUser } from "../users";
+import { die, withLocalEnv } from "./local-env";
+
+export const DEMO_USER = { email: "demo@nowcast.local", password: "nowcast-demo", role: "admin" } as const;
+const port = Number(process.env.PORT ?? 8787);
+
+function step(title: string, command: string, args: string[]): void {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { stdio: "inherit" });
+  if (result.status !== 0) die(`${title} failed (exit ${result.status})`);
+}
+
+if (!existsSync(".dev.vars")) {
+  copyFileSync(".dev.vars.example", ".dev.vars");
+  console.log("created .dev.vars from .dev.vars.example");
+}
+step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
+step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+console.log("\n▶ seeding the demo user");
+await withLocalEnv((env) => upsertUser(drizzle(env.DB, { schema }), DEMO_USER));
+
+console.log("\n▶ starting the Worker (wrangler dev)");
+const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"], {
+  stdio: ["inherit", "inherit", "inherit"],
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+const base = `http://127.0.0.1:${port}`;
+for (let attempt = 0; attempt < 120; attempt++) {
+  await new Promise((r) => setTimeout(r, 500));
+  const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+  if (ok) {
+    console.log(`
+Nowcast Edge is running.
+  Site:      ${base}/
+  Sign in:   ${base}/signin   as ${DEMO_USER.email} / ${DEMO_USER.password} (admin)
+  API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
+  Health:    ${base}/api/health
+  Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
+Press Ctrl+C to stop.`);
+    break;
+  }
+}
