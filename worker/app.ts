@@ -8,6 +8,7 @@ import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { log, requestLog } from "./logging";
 import { createRouter } from "./openapi";
+import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
@@ -39,6 +40,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
   app.route("/", meRoutes);
+  app.route("/", adminUserRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,0 +1,50 @@
+// Public API of the nowcast engine. Web-standard APIs only: runs in Workers, Node and browsers.
+export type { CompositeReader, RadarFrame } from "./io/frame.js";
+export { RadarFormatError, type RadarFormatProblem } from "./io/errors.js";
+export { FMI_SOURCE, fmiReader, readFmiPgm } from "./io/fmi.js";
+
+export type { Georeference, Projection } from "./geo/georeference.js";
+export type { PolarStereographic } from "./geo/polarStereographic.js";
+export { contains, latLonToPixel, pixelToLatLon, subGrid } from "./geo/georeference.js";
+
+export { cropAround, cropWindow } from "./crop.js";
+
+export {
+  dbzToRainDecibels,
+  dbzToRainRate,
+  dbzToRainRateArray,
+  type DecibelTransform,
+  FMI_ZR,
+  MARSHALL_PALMER,
+  RAIN_DECIBELS,
+  rainRateToDbz,
+  rainRateToDbzArray,
+  type ZRelation,
+  zrForSource,
+} from "./convert.js";
+
+export { type MotionField, motionAt } from "./motion/field.js";
+export { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "./motion/estimate.js";
+export { DEFAULT_VARIATIONAL_OPTIONS, type VariationalOptions } from "./motion/variational.js";
+export { extrapolate } from "./extrapolation/semiLagrangian.js";
+
+export { DEFAULT_LEADS, NowcastInputError, type NowcastModel, type NowcastResult } from "./models/model.js";
+export { persistence } from "./models/persistence.js";
+export {
+  createOpticalFlowModel,
+  DEFAULT_OPTICAL_FLOW_OPTIONS,
+  opticalFlow,
+  type OpticalFlowOptions,
+} from "./models/opticalFlow.js";
+export { getModel, NOWCAST_MODELS } from "./models/registry.js";
+
+export {
+  type CategoricalScores,
+  ContingencyAccumulator,
+  VERIFICATION_THRESHOLDS_MM_PER_HOUR,
+} from "./verification/contingency.js";
+export { ErrorAccumulator } from "./verification/errors.js";
+export { type LeadScores, NowcastVerifier } from "./verification/nowcastVerifier.js";
+export { eligibleStarts, type EventScores, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
+
+export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

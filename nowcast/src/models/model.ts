@@ -1,0 +1,57 @@
+import type { Georeference } from "../geo/georeference.js";
+import type { RadarFrame } from "../io/frame.js";
+import type { MotionField } from "../motion/field.js";
+
+/** An hour at 5-minute steps. */
+export const DEFAULT_LEADS = 12;
+
+export type NowcastResult = {
+  model: string;
+  source: string;
+  /** Obstime of the newest input frame; lead k (1-based) is valid k * stepMinutes later. */
+  analysisTime: Date;
+  stepMinutes: number;
+  leads: number;
+  width: number;
+  height: number;
+  georef: Georeference;
+  /** dBZ per lead, frames[k - 1] for lead k; NaN = no value (no data, or advected from outside). */
+  frames: Float32Array[];
+  /** The motion that was extrapolated, in image pixels per step. */
+  motion?: MotionField;
+};
+
+/** A nowcasting method: past frames (oldest first) in, `leads` future frames out at their time step. */
+export interface NowcastModel {
+  readonly name: string;
+  forecast(past: readonly RadarFrame[], leads?: number): NowcastResult;
+}
+
+/** Input a model cannot forecast from (too few frames, mismatched grids, uneven time steps). */
+export class NowcastInputError extends Error {
+  override readonly name = "NowcastInputError";
+}
+
+/** Checks the input sequence and returns its newest frame and time step. */
+export function validatePast(
+  past: readonly RadarFrame[],
+  leads: number,
+): { analysis: RadarFrame; stepMinutes: number } {
+  if (!Number.isInteger(leads) || leads < 1) throw new NowcastInputError(`leads must be a positive integer, not ${leads}`);
+  const analysis = past.at(-1);
+  if (!analysis || past.length < 2) {
+    throw new NowcastInputError("a nowcast needs at least two past frames (they set the time step)");
+  }
+  const stepMs = analysis.obstime.getTime() - past.at(-2)!.obstime.getTime();
+  if (!(stepMs > 0)) throw new NowcastInputError("past frames must be ordered oldest first, with distinct times");
+  for (let k = 0; k < past.length; k++) {
+    const frame = past[k]!;
+    if (frame.width !== analysis.width || frame.height !== analysis.height || frame.source !== analysis.source) {
+      throw new NowcastInputError("past frames must share one source and grid");
+    }
+    if (k > 0 && Math.abs(frame.obstime.getTime() - past[k - 1]!.obstime.getTime() - stepMs) > 1000) {
+      throw new NowcastInputError("past frames must be evenly spaced in time");
+    }
+  }
+  return { analysis, stepMinutes: stepMs / 60_000 };
+}

@@ -1,0 +1,54 @@
+import { zrForSource } from "../convert.js";
+import { extrapolate } from "../extrapolation/semiLagrangian.js";
+import type { RadarFrame } from "../io/frame.js";
+import { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "../motion/estimate.js";
+import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, NowcastInputError, validatePast } from "./model.js";
+
+export type OpticalFlowOptions = {
+  /** How many of the newest past frames the motion is estimated from (at least 2). */
+  motionFrames: number;
+  motion: MotionOptions;
+};
+
+export const DEFAULT_OPTICAL_FLOW_OPTIONS: OpticalFlowOptions = { motionFrames: 3, motion: DEFAULT_MOTION_OPTIONS };
+
+/** Optical-flow extrapolation: dense motion from the newest frames, then semi-Lagrangian advection. */
+export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPTICAL_FLOW_OPTIONS): NowcastModel {
+  if (!Number.isInteger(options.motionFrames) || options.motionFrames < 2) {
+    throw new RangeError("motionFrames must be an integer of at least 2");
+  }
+  return {
+    name: "optical-flow",
+    forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): NowcastResult {
+      const { analysis, stepMinutes } = validatePast(past, leads);
+      const motionPast = past.slice(-options.motionFrames);
+      let motion;
+      try {
+        motion = estimateMotion(
+          motionPast.map((frame) => frame.dbz),
+          analysis.width,
+          analysis.height,
+          zrForSource(analysis.source),
+          options.motion,
+        );
+      } catch (cause) {
+        if (cause instanceof RangeError) throw new NowcastInputError(cause.message, { cause });
+        throw cause;
+      }
+      return {
+        model: "optical-flow",
+        source: analysis.source,
+        analysisTime: analysis.obstime,
+        stepMinutes,
+        leads,
+        width: analysis.width,
+        height: analysis.height,
+        georef: analysis.georef,
+        frames: extrapolate(analysis.dbz, analysis.width, analysis.height, motion, leads),
+        motion,
+      };
+    },
+  };
+}
+
+export const opticalFlow: NowcastModel = createOpticalFlowModel();

@@ -1,0 +1,43 @@
+import { env, exports } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { authConfig } from "../../worker/auth/config";
+import type { Role } from "../../worker/auth/principal";
+import { issueToken, type IssueOptions } from "../../worker/auth/tokens";
+import * as schema from "../../worker/db/schema";
+import { upsertUser } from "../../worker/users";
+
+export const ORIGIN = "https://nowcast.example.test";
+
+/** A request through the real Worker entry, as a client would send it. */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(new URL(path, ORIGIN), init));
+}
+
+export function db() {
+  return drizzle(env.DB, { schema });
+}
+
+export async function createUser(email: string, password: string, role: Role = "user") {
+  return upsertUser(db(), { email, password, role });
+}
+
+export async function tokenFor(user: { id: string; email: string; roles: Role[] }, overrides: Partial<IssueOptions> = {}) {
+  const { token } = await issueToken(authConfig(env), { sub: user.id, email: user.email, roles: user.roles, ...overrides });
+  return token;
+}
+
+export function bearer(token: string): RequestInit {
+  return { headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Asks the test identity provider (test/support/identity-provider.ts) to do something. */
+export async function idp<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${env.IDP_URL}${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`identity provider ${path}: ${res.status}`);
+  return path === "/public.pem" ? ((await res.text()) as T) : ((await res.json()) as T);
+}
+
+export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  return body.error;
+}
