@@ -10,14 +10,14 @@ interface OperationObject {
 }
 interface OpenApiDocument {
   info: { title: string; version: string; description?: string };
-  paths?: Record<string, Record<string, OperationObject>>;
+  paths?: Record<string, object>;
   components?: { schemas?: Record<string, unknown> };
 }
 
 /** A readable, self-contained docs page rendered from the OpenAPI document (no CDN: works offline). */
 export function renderApiDocs(doc: OpenApiDocument) {
-  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, OperationObject>).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
   );
   return html`<!doctype html>
     <html lang="en">

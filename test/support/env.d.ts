@@ -1,12 +1,13 @@
-import type { D1Migration } from "cloudflare:test";
-import type { Env } from "../../worker/env";
+// Types for `cloudflare:workers` in the tests: the Worker's bindings plus the
+// test-only ones from vitest.config.ts, and the entry's exports.
+type WorkerEnv = import("../../worker/env").Env;
 
-declare global {
-  namespace Cloudflare {
-    interface Env extends import("../../worker/env").Env {
-      TEST_MIGRATIONS: D1Migration[];
-      IDP_URL: string;
-    }
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("../../worker/index");
+  }
+  interface Env extends WorkerEnv {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    IDP_URL: string;
   }
 }
-export type { Env };

@@ -3,10 +3,19 @@
 import { getPlatformProxy } from "wrangler";
 import type { Env } from "../env";
 
+/**
+ * NOWCAST_STATE_DIR points the local product at another state folder, as
+ * wrangler's --persist-to (the browser tests use a fresh one); unset, it is
+ * wrangler's default .wrangler/state.
+ */
+export function statePath(): string | undefined {
+  return process.env.NOWCAST_STATE_DIR || undefined;
+}
+
 export async function withLocalEnv<T>(work: (env: Env) => Promise<T>): Promise<T> {
   // Keep wrangler's notices off stdout: `npm run token` must print the token alone.
   process.env.WRANGLER_LOG ??= "error";
-  const proxy = await getPlatformProxy<Env>({ configPath: "wrangler.toml", persist: true });
+  const proxy = await getPlatformProxy<Env>({ configPath: "wrangler.toml", persist: statePath() ? { path: `${statePath()}/v3` } : true });
   try {
     return await work(proxy.env);
   } finally {

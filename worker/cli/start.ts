@@ -5,10 +5,11 @@ import { copyFileSync, existsSync } from "node:fs";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { upsertUser } from "../users";
-import { die, withLocalEnv } from "./local-env";
+import { DEMO_USER } from "./demo-user";
+import { die, statePath, withLocalEnv } from "./local-env";
 
-export const DEMO_USER = { email: "demo@nowcast.local", password: "nowcast-demo", role: "admin" } as const;
 const port = Number(process.env.PORT ?? 8787);
+const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
 
 function step(title: string, command: string, args: string[]): void {
   console.log(`\n▶ ${title}`);
@@ -21,12 +22,12 @@ if (!existsSync(".dev.vars")) {
   console.log("created .dev.vars from .dev.vars.example");
 }
 step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
-step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 console.log("\n▶ seeding the demo user");
 await withLocalEnv((env) => upsertUser(drizzle(env.DB, { schema }), DEMO_USER));
 
 console.log("\n▶ starting the Worker (wrangler dev)");
-const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"], {
+const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));

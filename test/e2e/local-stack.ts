@@ -1,0 +1,52 @@
+// Starts the whole local product the way `npm start` does, on a free port and a
+// fresh state folder, for the browser tests; stops it (and wrangler's workerd)
+// afterwards.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(stateDir: string): Promise<LocalStack> {
+  rmSync(stateDir, { recursive: true, force: true });
+  const port = await freePort();
+  const child: ChildProcess = spawn("npx", ["tsx", "worker/cli/start.ts"], {
+    env: { ...process.env, PORT: String(port), NOWCAST_STATE_DIR: stateDir },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  while (!output.includes("Nowcast Edge is running")) {
+    if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) throw new Error(`local stack did not start in time:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    async stop() {
+      if (child.exitCode !== null || child.pid === undefined) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    },
+  };
+}

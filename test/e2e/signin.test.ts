@@ -1,0 +1,56 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_USER } from "../../worker/cli/demo-user";
+import { launch, screenshot } from "./browser";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage();
+});
+afterAll(async () => browser?.close());
+
+describe("signing in on the site", () => {
+  it("shows the public landing page with the data credit", async () => {
+    await page.goto(`${baseUrl}/`);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Rain in the next hour");
+    expect(await page.textContent("footer")).toContain("Radar data: Finnish Meteorological Institute, CC BY 4.0");
+  });
+
+  it("sends a signed-in page without a session to sign-in", async () => {
+    await page.goto(`${baseUrl}/app`);
+    expect(new URL(page.url()).pathname).toBe("/signin");
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/app");
+  });
+
+  it("says so when the password is wrong", async () => {
+    await page.getByLabel("Email").fill(DEMO_USER.email);
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Email or password is wrong");
+  });
+
+  it("signs in with the demo user and sees a signed-in page", async () => {
+    await page.getByLabel("Email").fill(DEMO_USER.email);
+    await page.getByLabel("Password").fill(DEMO_USER.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${baseUrl}/app`);
+    expect(await page.getByTestId("signed-in-as").textContent()).toBe(DEMO_USER.email);
+    expect(await page.textContent("main")).toContain(`Signed in as ${DEMO_USER.email}`);
+    const cookie = (await page.context().cookies()).find((c) => c.name === "nc_session");
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe("Lax");
+    await screenshot(page, "signed-in-desktop");
+  });
+
+  it("signs out, and the signed-in page is closed again", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    expect((await page.context().cookies()).find((c) => c.name === "nc_session")).toBeUndefined();
+    await page.goto(`${baseUrl}/app`);
+    expect(new URL(page.url()).pathname).toBe("/signin");
+  });
+});
