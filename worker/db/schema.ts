@@ -69,3 +69,57 @@ export const requests = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type Location = typeof locations.$inferSelect;
+
+/** One hourly cache warm-up: what it planned and how it went. */
+export const warmupRuns = sqliteTable("warmup_runs", {
+  id: text("id").primaryKey(),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  planned: integer("planned").notNull(),
+  done: integer("done").notNull().default(0),
+  failed: integer("failed").notNull().default(0),
+  // "history" (top requested) or "defaults" (no history yet)
+  source: text("source", { enum: ["history", "defaults"] }).notNull(),
+});
+
+/** Messages that exhausted their retries, as the dead-letter queue consumer saw them. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    queue: text("queue").notNull(),
+    kind: text("kind"),
+    body: text("body").notNull(),
+    attempts: integer("attempts").notNull(),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("dead_letters_received").on(t.receivedAt)],
+);
+
+/** Per-frame parameters of every ingested radar composite; the raw bytes live in R2 at r2Key. */
+export const radarFrames = sqliteTable(
+  "radar_frames",
+  {
+    key: text("key").primaryKey(),
+    source: text("source").notNull(),
+    obstime: integer("obstime", { mode: "timestamp_ms" }).notNull(),
+    r2Key: text("r2_key").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    fractionAbove05: real("fraction_above_0_5").notNull(),
+    fractionAbove5: real("fraction_above_5").notNull(),
+    meanDbz: real("mean_dbz"),
+    maxDbz: real("max_dbz"),
+    centroidLat: real("centroid_lat"),
+    centroidLon: real("centroid_lon"),
+    motionUPx: real("motion_u_px"),
+    motionVPx: real("motion_v_px"),
+    ingestedAt: integer("ingested_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("radar_frames_source_obstime").on(t.source, t.obstime)],
+);
+
+// Tables of the city weather observations live beside these, in one folder.
+export * from "./weather-schema";

@@ -1,0 +1,2 @@
+// Tables of the city weather observations (cities, observations, weather codes).
+export {};
