@@ -12,6 +12,9 @@ import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
+import { nowcastRoutes } from "./routes/nowcast";
+import { placeRoutes } from "./routes/places";
+import { radarRoutes } from "./routes/radar";
 
 /** Routes anyone may call; everything else under /api needs a verified token. */
 const PUBLIC_PATHS = new Set(["/api/health", "/api/auth/login", "/api/auth/logout", "/api/openapi.json", "/api/docs"]);
@@ -41,6 +44,9 @@ export function createApp() {
   app.route("/", authRoutes);
   app.route("/", meRoutes);
   app.route("/", adminUserRoutes);
+  app.route("/", placeRoutes);
+  app.route("/", nowcastRoutes);
+  app.route("/", radarRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -18,6 +18,9 @@ export interface Env {
   JWKS_ISSUER: string;
   JWKS_AUDIENCE: string;
   JWKS_COOLDOWN_SECONDS: string;
+  NOWCAST_RADIUS_KM: string;
+  NOWCAST_MODEL: string;
+  NOWCAST_CLOCK: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema>;

@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { upsertUser } from "../users";
 import { DEMO_USER } from "./demo-user";
+import { loadRadarArchive } from "./load-radar";
 import { die, statePath, withLocalEnv } from "./local-env";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -23,11 +24,17 @@ if (!existsSync(".dev.vars")) {
 }
 step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
 step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
-console.log("\n▶ seeding the demo user");
-await withLocalEnv((env) => upsertUser(drizzle(env.DB, { schema }), DEMO_USER));
+console.log("\n▶ seeding the demo user, loading the radar archive into local R2");
+const radar = await withLocalEnv(async (env) => {
+  await upsertUser(drizzle(env.DB, { schema }), DEMO_USER);
+  return loadRadarArchive(env);
+});
+console.log(`radar: ${radar.files} frames (${radar.stored} new), newest ${radar.newest?.toISOString() ?? "none"}`);
 
 console.log("\n▶ starting the Worker (wrangler dev)");
-const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", ...persistArgs], {
+const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
+  // Archived radar data behaves as live: the service's clock is the newest frame's time.
+  "--var", "NOWCAST_CLOCK:latest-frame", ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));

@@ -1,0 +1,65 @@
+import { z } from "@hono/zod-openapi";
+
+const isoTime = z.string().datetime();
+
+export const rainEventsSchema = z.object({
+  thresholdMmPerHour: z.number(),
+  startsInMinutes: z.number().int().nullable().openapi({ description: "Minutes after the radar time until rain of at least the threshold; 0 = raining now" }),
+  stopsInMinutes: z.number().int().nullable(),
+  peakMmPerHour: z.number().nullable(),
+  peakInMinutes: z.number().int().nullable(),
+  startsAt: isoTime.nullable(),
+  stopsAt: isoTime.nullable(),
+  peakAt: isoTime.nullable(),
+  summary: z.string().openapi({ example: "Rain starting in about 20 min, heaviest in about 35 min, dry again in about 50 min." }),
+});
+
+const frameLink = z.object({ time: isoTime, url: z.string() });
+
+/** A stored nowcast of one location, as kept in KV and served inside the response. */
+export const nowcastPayloadSchema = z
+  .object({
+    id: z.string(),
+    issuedAt: isoTime,
+    radarTime: isoTime.openapi({ description: "Observation time of the newest radar frame the nowcast starts from" }),
+    source: z.string(),
+    model: z.string(),
+    backend: z.string(),
+    stepMinutes: z.number(),
+    location: z.object({ id: z.number().int(), name: z.string(), country: z.string().nullable(), lat: z.number(), lon: z.number() }),
+    neighbourhoodKm: z.number().openapi({ description: "Side of the square the point series is averaged over" }),
+    series: z.array(
+      z.object({
+        minutes: z.number().int(),
+        time: isoTime,
+        mmPerHour: z.number().nullable(),
+        dbz: z.number().nullable(),
+      }),
+    ),
+    events: rainEventsSchema,
+    motion: z.object({ meanUPxPerStep: z.number(), meanVPxPerStep: z.number() }).nullable(),
+    frames: z.object({ observed: z.array(frameLink), forecast: z.array(frameLink) }),
+    animation: z.object({ url: z.string(), frames: z.number().int(), frameDelayMs: z.number().int() }),
+    legend: z.object({ url: z.string(), imageUrl: z.string() }),
+  })
+  .openapi("Nowcast");
+export type NowcastPayload = z.infer<typeof nowcastPayloadSchema>;
+
+export const cacheInfoSchema = z.object({
+  status: z.enum(["HIT", "MISS"]),
+  reason: z.enum(["hit", "miss", "stale", "fresh"]),
+  ageSeconds: z.number().int(),
+});
+
+export const nowcastResponseSchema = z
+  .object({
+    cache: cacheInfoSchema,
+    clock: z.object({
+      mode: z.enum(["live", "latest-frame"]),
+      now: isoTime.openapi({ description: "The service's now: real time, or the newest radar frame's time when replaying archived data" }),
+    }),
+    servedBy: z.object({ locationId: z.number().int(), name: z.string(), distanceKm: z.number() }),
+    query: z.object({ lat: z.number(), lon: z.number(), place: z.string().nullable() }),
+    nowcast: nowcastPayloadSchema,
+  })
+  .openapi("NowcastResponse");

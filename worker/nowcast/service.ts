@@ -1,0 +1,91 @@
+import { contains } from "../../nowcast/src/index";
+import type { Db, Env } from "../env";
+import { ApiError } from "../errors";
+import { DEFAULT_RADAR_SOURCE, latestRadar, type LatestRadar } from "../radar/frame-store";
+import { embeddedBackend, type InferenceBackend } from "./backend";
+import { readCachedNowcast, writeCachedNowcast, type CachedNowcast } from "./cache";
+import { computeNowcast } from "./compute";
+import type { IndexedLocation } from "./location-index";
+import { servingLocation } from "./locations";
+import { countRequest } from "./popularity";
+
+export interface NowcastSettings {
+  radiusKm: number;
+  model: string;
+  backend: InferenceBackend;
+  clock: "live" | "latest-frame";
+}
+
+export function nowcastSettings(env: Env): NowcastSettings {
+  const radiusKm = Number(env.NOWCAST_RADIUS_KM);
+  return {
+    radiusKm: Number.isFinite(radiusKm) && radiusKm > 0 ? radiusKm : 10,
+    model: env.NOWCAST_MODEL || "optical-flow",
+    backend: embeddedBackend,
+    clock: env.NOWCAST_CLOCK === "latest-frame" ? "latest-frame" : "live",
+  };
+}
+
+/** The newest radar frame, or a 503 saying there is none yet. */
+export async function requireLatestRadar(env: Env): Promise<LatestRadar> {
+  const latest = await latestRadar(env, DEFAULT_RADAR_SOURCE);
+  if (!latest) throw new ApiError(503, "no_radar_data", "no radar frames have been ingested yet", { "Retry-After": "60" });
+  return latest;
+}
+
+// Concurrent misses for one location in this isolate share one model run.
+const inflight = new Map<number, Promise<CachedNowcast>>();
+
+/** Computes and stores a location's nowcast, joining a run already under way for it. */
+export function recomputeNowcast(env: Env, db: Db, location: IndexedLocation, latest: LatestRadar, settings: NowcastSettings) {
+  const running = inflight.get(location.id);
+  if (running) return running;
+  const run = computeNowcast(env, db, location, latest, settings.backend, settings.model)
+    .then((payload) => writeCachedNowcast(env, payload))
+    .finally(() => inflight.delete(location.id));
+  inflight.set(location.id, run);
+  return run;
+}
+
+export interface NowcastQuery {
+  lat: number;
+  lon: number;
+  place: string | null;
+  fresh: boolean;
+  userId: string | null;
+}
+
+export interface ServedNowcast {
+  body: string;
+  cacheStatus: "HIT" | "MISS";
+  ageSeconds: number;
+}
+
+/**
+ * The nowcast for a position: the nearest cached location's, when it is as new
+ * as the newest radar frame; otherwise (miss, stale or fresh=1) computed now.
+ */
+export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, query: NowcastQuery): Promise<ServedNowcast> {
+  const settings = nowcastSettings(env);
+  const latest = await requireLatestRadar(env);
+  if (!contains(latest.georef, query.lat, query.lon)) {
+    throw new ApiError(422, "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
+  }
+  const { location, distanceKm } = await servingLocation(db, query.lat, query.lon, settings.radiusKm);
+  const cached = query.fresh ? null : await readCachedNowcast(env, location.id);
+  const reason = query.fresh ? "fresh" : !cached ? "miss" : cached.radarTimeMs < latest.obstime.getTime() ? "stale" : "hit";
+  const entry = reason === "hit" ? cached! : await recomputeNowcast(env, db, location, latest, settings);
+  const cacheStatus = reason === "hit" ? "HIT" : "MISS";
+  countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
+
+  const ageSeconds = Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
+  const now = settings.clock === "latest-frame" ? latest.obstime : new Date();
+  // The cached payload is spliced in as it was serialized: a hit costs no JSON.stringify of it.
+  const head = JSON.stringify({
+    cache: { status: cacheStatus, reason, ageSeconds },
+    clock: { mode: settings.clock, now: now.toISOString() },
+    servedBy: { locationId: location.id, name: location.name, distanceKm: Math.round(distanceKm * 100) / 100 },
+    query: { lat: query.lat, lon: query.lon, place: query.place },
+  });
+  return { body: `${head.slice(0, -1)},"nowcast":${entry.json}}`, cacheStatus, ageSeconds };
+}

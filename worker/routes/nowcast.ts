@@ -1,0 +1,109 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../errors";
+import { createRouter, errorResponses, errorSchema } from "../openapi";
+import { flagParam, numberParam } from "../params";
+import { gazetteer } from "../places/gazetteer";
+import { assetKey } from "../nowcast/assets";
+import { nowcastResponseSchema } from "../nowcast/payload";
+import { serveNowcast } from "../nowcast/service";
+
+const nowcastQuery = z
+  .object({
+    lat: numberParam(-90, 90, "lat").optional(),
+    lon: numberParam(-180, 180, "lon").optional(),
+    place: z.string().trim().min(1, "place must not be empty").max(200).optional(),
+    fresh: flagParam.optional().openapi({ description: "1 to run the model now instead of serving the cache" }),
+  })
+  .superRefine((q, ctx) => {
+    const hasPosition = q.lat !== undefined || q.lon !== undefined;
+    if (hasPosition && q.place !== undefined) ctx.addIssue({ code: "custom", message: "give either lat and lon, or place, not both" });
+    else if (!hasPosition && q.place === undefined) ctx.addIssue({ code: "custom", message: "give lat and lon, or place" });
+    else if (hasPosition && (q.lat === undefined || q.lon === undefined)) ctx.addIssue({ code: "custom", message: "lat and lon go together" });
+  });
+
+const errorContent = { content: { "application/json": { schema: errorSchema } } };
+
+const nowcastRoute = createRoute({
+  method: "get",
+  path: "/nowcast",
+  summary: "The next hour of radar at a place",
+  description:
+    "Served from the nearest cached location within the configured radius (X-Cache: HIT, with Age), or computed when there is none, " +
+    "when it is older than the newest radar frame, or with fresh=1 (X-Cache: MISS).",
+  request: { query: nowcastQuery },
+  responses: {
+    200: {
+      description: "The nowcast",
+      headers: z.object({ "X-Cache": z.enum(["HIT", "MISS"]), Age: z.string() }),
+      content: { "application/json": { schema: nowcastResponseSchema } },
+    },
+    ...errorResponses,
+    404: { description: "Unknown place", ...errorContent },
+    422: { description: "Outside radar coverage", ...errorContent },
+    503: { description: "No radar data yet", ...errorContent },
+  },
+});
+
+const ASSET_NAME = /^(observed-\d{2}\.png|forecast-\d{2}\.png|animation\.gif)$/;
+
+const assetRoute = createRoute({
+  method: "get",
+  path: "/nowcasts/{id}/{name}",
+  summary: "A nowcast's frame (PNG) or animation (GIF)",
+  request: {
+    params: z.object({
+      id: z.string().uuid(),
+      name: z.string().regex(ASSET_NAME, "name must be observed-NN.png, forecast-NN.png or animation.gif"),
+    }),
+  },
+  responses: {
+    200: { description: "The image", content: { "image/png": { schema: z.any() }, "image/gif": { schema: z.any() } } },
+    ...errorResponses,
+    404: { description: "No such nowcast image", ...errorContent },
+  },
+});
+
+export const nowcastRoutes = createRouter()
+  .openapi(nowcastRoute, async (c) => {
+    const q = c.req.valid("query");
+    let lat = q.lat;
+    let lon = q.lon;
+    if (q.place !== undefined) {
+      const [match] = gazetteer().search(q.place, 1);
+      if (!match) throw new ApiError(404, "unknown_place", `no place matches "${q.place}"`);
+      lat = match.lat;
+      lon = match.lon;
+    }
+    const served = await serveNowcast(c.env, c.executionCtx as ExecutionContext, c.get("db"), {
+      lat: lat!,
+      lon: lon!,
+      place: q.place ?? null,
+      fresh: q.fresh ?? false,
+      userId: c.get("principal").sub,
+    });
+    // The body is pre-serialized JSON (the cached payload spliced in), so it is
+    // sent as a plain Response; the typed route schema still documents it.
+    return new Response(served.body, {
+      status: 200,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "X-Cache": served.cacheStatus,
+        Age: String(served.ageSeconds),
+        "Cache-Control": "private, no-store",
+        "X-Request-Id": c.get("requestId"),
+      },
+    }) as never;
+  })
+  .openapi(assetRoute, async (c) => {
+    const { id, name } = c.req.valid("param");
+    const object = await c.env.FRAMES.get(assetKey(id, name));
+    if (!object) throw new ApiError(404, "not_found", `nowcast ${id} has no ${name}`);
+    return new Response(object.body, {
+      headers: {
+        "content-type": object.httpMetadata?.contentType ?? "application/octet-stream",
+        // A nowcast's images never change once written.
+        "Cache-Control": "private, max-age=86400, immutable",
+        ETag: object.httpEtag,
+      },
+    }) as never;
+  });
