@@ -9,12 +9,16 @@ import { ApiError, errorBody } from "./errors";
 import { log, requestLog } from "./logging";
 import { createRouter } from "./openapi";
 import { adminUserRoutes } from "./routes/admin-users";
+import { adminWarmupRoutes } from "./routes/admin-warmup";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { nowcastRoutes } from "./routes/nowcast";
 import { placeRoutes } from "./routes/places";
+import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
+import { isPublicWeatherRead, weatherRoutes } from "./routes/weather";
+import { weatherAdminRoutes } from "./routes/weather-admin";
 
 /** Routes anyone may call; everything else under /api needs a verified token. */
 const PUBLIC_PATHS = new Set(["/api/health", "/api/auth/login", "/api/auth/logout", "/api/openapi.json", "/api/docs"]);
@@ -38,15 +42,21 @@ export function createApp() {
     c.set("db", drizzle(c.env.DB, { schema }));
     await next();
   });
-  app.use("*", (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
+  app.use("*", (c, next) =>
+    PUBLIC_PATHS.has(c.req.path) || isPublicWeatherRead(c.req.method, c.req.path) ? next() : requireAuth(c, next),
+  );
 
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
   app.route("/", meRoutes);
   app.route("/", adminUserRoutes);
+  app.route("/", weatherRoutes);
+  app.route("/", weatherAdminRoutes);
   app.route("/", placeRoutes);
   app.route("/", nowcastRoutes);
   app.route("/", radarRoutes);
+  app.route("/", popularRoutes);
+  app.route("/", adminWarmupRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

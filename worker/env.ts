@@ -21,6 +21,12 @@ export interface Env {
   NOWCAST_RADIUS_KM: string;
   NOWCAST_MODEL: string;
   NOWCAST_CLOCK: string;
+  WARMUP_TOP_N: string;
+  WARMUP_WINDOW_HOURS: string;
+  // City weather: provider base URLs (the local replay server under npm start and tests) and the fetch timeout.
+  OPEN_METEO_URL: string;
+  NWS_URL: string;
+  WEATHER_FETCH_TIMEOUT_MS: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema>;

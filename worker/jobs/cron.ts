@@ -1,12 +1,19 @@
 import type { Env } from "../env";
 import { log } from "../logging";
+import { startWarmup } from "../nowcast/warmup";
+import { weatherCronJobs } from "../weather/cron";
 
 /** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
 export const CRON_WARMUP = "0 * * * *";
 export const CRON_INGEST = "*/5 * * * *";
 
 type CronJob = (scheduledAt: Date, env: Env) => Promise<void>;
-const cronJobs: Record<string, CronJob> = {};
+const cronJobs: Record<string, CronJob> = {
+  [CRON_WARMUP]: async (scheduledAt, env) => {
+    await startWarmup(env, scheduledAt);
+  },
+  ...weatherCronJobs,
+};
 
 export async function runCron(cron: string, scheduledAt: Date, env: Env): Promise<void> {
   const job = cronJobs[cron];

@@ -1,12 +1,10 @@
 import type { z } from "zod";
 import type { Env } from "../env";
 import { log } from "../logging";
+import { DEAD_LETTER_QUEUE, recordDeadLetters } from "./dead-letters";
+import { retryDelaySeconds } from "./retry";
 import { jobHandlers, jobMessageSchema, type Job, type JobMessage } from "./registry";
 
-// Retry delays grow with each attempt: 10 s, 20 s, 40 s ... capped at 10 min.
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
-}
 
 type Kind = JobMessage["kind"];
 
@@ -18,6 +16,7 @@ type Kind = JobMessage["kind"];
  * max_retries, so one bad message never blocks the rest of its batch.
  */
 export async function consumeJobs(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch, env);
   const groups = new Map<Kind, Job<JobMessage>[]>();
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body);

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Env } from "../env";
+import { warmJobSchema, warmLocations } from "../nowcast/warmup";
 import { recordRequests, requestJobSchema } from "./request-counts";
+import { collectWeatherJobs, weatherCollectJobSchema } from "../weather/collect";
 
 /** Every message the JOBS queue carries, told apart by `kind`. */
-export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema]);
+export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 
 /** A validated body with the queue message it came in, for per-message ack/retry. */
@@ -18,4 +20,6 @@ type Handlers = {
 
 export const jobHandlers: Handlers = {
   request: recordRequests,
+  warm: warmLocations,
+  "weather.collect": collectWeatherJobs,
 };

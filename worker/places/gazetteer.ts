@@ -128,6 +128,11 @@ export class Gazetteer {
     return 0;
   }
 
+  /** Every place, most populous first (the data is stored in that order). */
+  *byPopulation(): Generator<Place> {
+    for (let i = 0; i < this.size; i++) yield this.place(i);
+  }
+
   /** Ranked matches: exact, then prefix, then word prefix, then within 1-2 typos; ties go to the larger place. */
   search(query: string, limit = 10): PlaceMatch[] {
     const q = normalizeName(query);

@@ -1,0 +1,70 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { inArray } from "drizzle-orm";
+import { locations } from "../db/schema";
+import { createRouter, errorResponses } from "../openapi";
+import { numberParam } from "../params";
+import { readCachedNowcast } from "../nowcast/cache";
+import type { NowcastPayload } from "../nowcast/payload";
+import { mostRequested, warmupSettings } from "../nowcast/warmup";
+
+const popularRoute = createRoute({
+  method: "get",
+  path: "/popular",
+  summary: "The most requested places with their latest nowcast summary",
+  request: { query: z.object({ limit: numberParam(1, 50, "limit").optional() }) },
+  responses: {
+    200: {
+      description: "Most requested first over the warm-up window",
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              places: z.array(
+                z.object({
+                  locationId: z.number().int(),
+                  name: z.string(),
+                  country: z.string().nullable(),
+                  lat: z.number(),
+                  lon: z.number(),
+                  radarTime: z.string().datetime().nullable(),
+                  summary: z.string().nullable(),
+                }),
+              ),
+            })
+            .openapi("PopularPlaces"),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
+  const { limit } = c.req.valid("query");
+  const db = c.get("db");
+  const since = new Date(Date.now() - warmupSettings(c.env).windowHours * 3600_000);
+  const ids = await mostRequested(db, since, limit ?? 10);
+  const rows = ids.length ? await db.select().from(locations).where(inArray(locations.id, ids)) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const places = await Promise.all(
+    ids.flatMap((id) => {
+      const row = byId.get(id);
+      if (!row) return [];
+      return [
+        readCachedNowcast(c.env, id).then((cached) => {
+          const payload = cached ? (JSON.parse(cached.json) as NowcastPayload) : null;
+          return {
+            locationId: id,
+            name: row.name,
+            country: row.country,
+            lat: row.lat,
+            lon: row.lon,
+            radarTime: payload?.radarTime ?? null,
+            summary: payload?.events.summary ?? null,
+          };
+        }),
+      ];
+    }),
+  );
+  return c.json({ places }, 200);
+});
