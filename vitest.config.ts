@@ -8,6 +8,7 @@ export default defineConfig({
   plugins: [
     cloudflareTest(async ({ inject }) => {
       const idpUrl = inject("idpUrl");
+      const weatherReplayUrl = inject("weatherReplayUrl");
       return {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
@@ -19,7 +20,17 @@ export default defineConfig({
             // Refetch the key set on every unknown kid so rotation is visible at once.
             JWKS_COOLDOWN_SECONDS: "0",
             IDP_URL: idpUrl,
+            // City weather providers: the local replay server (test/support/open-meteo-replay.ts).
+            OPEN_METEO_URL: weatherReplayUrl,
+            NWS_URL: weatherReplayUrl,
+            WEATHER_FETCH_TIMEOUT_MS: "1000",
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          },
+          // Queue batches are delivered after 1 s instead of wrangler.toml's 10 s, so
+          // tests can follow a message through the real queue to its consumer.
+          queueConsumers: {
+            "nowcast-edge-jobs": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "nowcast-edge-jobs-dlq" },
+            "nowcast-edge-jobs-dlq": { maxBatchSize: 100, maxBatchTimeout: 1 },
           },
         },
       };

@@ -1,7 +1,6 @@
-import { contains } from "../../nowcast/src/index";
 import type { Db, Env } from "../env";
 import { ApiError } from "../errors";
-import { DEFAULT_RADAR_SOURCE, latestRadar, type LatestRadar } from "../radar/frame-store";
+import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, type LatestRadar } from "../radar/frame-store";
 import { embeddedBackend, type InferenceBackend } from "./backend";
 import { readCachedNowcast, writeCachedNowcast, type CachedNowcast } from "./cache";
 import { computeNowcast } from "./compute";
@@ -68,7 +67,7 @@ export interface ServedNowcast {
 export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, query: NowcastQuery): Promise<ServedNowcast> {
   const settings = nowcastSettings(env);
   const latest = await requireLatestRadar(env);
-  if (!contains(latest.georef, query.lat, query.lon)) {
+  if (!inCoverage(latest, query.lat, query.lon)) {
     throw new ApiError(422, "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
   }
   const { location, distanceKm } = await servingLocation(db, query.lat, query.lon, settings.radiusKm);

@@ -1,7 +1,6 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
-import { contains } from "../../nowcast/src/index";
 import { chunkRows } from "../db/batch";
 import * as schema from "../db/schema";
 import { locations, requests, warmupRuns } from "../db/schema";
@@ -10,6 +9,7 @@ import type { Job } from "../jobs/registry";
 import { log } from "../logging";
 import { gazetteer } from "../places/gazetteer";
 import { retryDelaySeconds } from "../jobs/retry";
+import { inCoverage } from "../radar/frame-store";
 import { readCachedNowcast } from "./cache";
 import { locationForPlace } from "./locations";
 import { nowcastSettings, recomputeNowcast, requireLatestRadar } from "./service";
@@ -53,7 +53,7 @@ async function defaultLocations(db: Db, env: Env, limit: number): Promise<number
   const ids: number[] = [];
   for (const place of gazetteer().byPopulation()) {
     if (ids.length >= limit) break;
-    if (contains(latest.georef, place.lat, place.lon)) ids.push((await locationForPlace(db, place.geonameId)).id);
+    if (inCoverage(latest, place.lat, place.lon)) ids.push((await locationForPlace(db, place.geonameId)).id);
   }
   return ids;
 }
@@ -109,7 +109,7 @@ export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<voi
         .from(locations)
         .where(eq(locations.id, body.locationId));
       if (!location) throw new Error(`location ${body.locationId} does not exist`);
-      if (!contains(latest.georef, location.lat, location.lon)) throw new Error(`location ${location.id} is outside radar coverage`);
+      if (!inCoverage(latest, location.lat, location.lon)) throw new Error(`location ${location.id} is outside radar coverage`);
       const cached = await readCachedNowcast(env, location.id);
       if (!cached || cached.radarTimeMs < latest.obstime.getTime()) await recomputeNowcast(env, db, location, latest, settings);
       await settle(db, body.runId, "done");

@@ -133,14 +133,21 @@ export class Gazetteer {
     for (let i = 0; i < this.size; i++) yield this.place(i);
   }
 
-  /** Ranked matches: exact, then prefix, then word prefix, then within 1-2 typos; ties go to the larger place. */
-  search(query: string, limit = 10): PlaceMatch[] {
+  /**
+   * Ranked matches: exact, then prefix, then word prefix, then within 1-2
+   * typos; population breaks near-ties, and `boost` (e.g. inside the radar's
+   * coverage) lifts the places the product can serve.
+   */
+  search(query: string, limit = 10, boost?: (lat: number, lon: number) => number): PlaceMatch[] {
     const q = normalizeName(query);
     if (!q) return [];
     const matches: { i: number; score: number }[] = [];
     for (let i = 0; i < this.size; i++) {
       const text = Math.max(this.textScore(this.keys[i]!, q), this.textScore(this.altKeys[i]!, q) - 5);
-      if (text > 0) matches.push({ i, score: text + 40 * Math.log10(Math.max(1, this.data.population[i]!)) });
+      if (text > 0) {
+        const extra = boost ? boost(this.data.lat[i]!, this.data.lon[i]!) : 0;
+        matches.push({ i, score: text + extra + 40 * Math.log10(Math.max(1, this.data.population[i]!)) });
+      }
     }
     matches.sort((a, b) => b.score - a.score);
     return matches.slice(0, limit).map(({ i, score }) => ({ ...this.place(i), score: Math.round(score) }));

@@ -1,5 +1,6 @@
 import { readFmiPgm, type Georeference, type RadarFrame } from "../../nowcast/src/index";
 import type { Env } from "../env";
+import { coverageMask, covers, type CoverageMask } from "./coverage";
 
 /** Composite families the store can decode; FMI is the one wired today. */
 const readers: Record<string, (bytes: Uint8Array) => Promise<RadarFrame>> = { fmi: readFmiPgm };
@@ -26,6 +27,18 @@ export interface LatestRadar {
   source: string;
   obstime: Date;
   georef: Georeference;
+  coverage: CoverageMask;
+}
+
+/** Whether the newest composite has data at a position (see coverage.ts). */
+export function inCoverage(latest: LatestRadar, lat: number, lon: number): boolean {
+  return covers(latest.georef, latest.coverage, lat, lon);
+}
+
+interface LatestPointer {
+  obstime: string;
+  georef: Georeference;
+  coverage: CoverageMask;
 }
 
 const latestKey = (source: string) => `radar:${source}:latest`;
@@ -36,8 +49,8 @@ const latestCache = new Map<string, { value: LatestRadar | null; fetchedAt: numb
 export async function latestRadar(env: Env, source = DEFAULT_RADAR_SOURCE): Promise<LatestRadar | null> {
   const cached = latestCache.get(source);
   if (cached && Date.now() - cached.fetchedAt < LATEST_TTL_MS) return cached.value;
-  const raw = await env.CACHE.get<{ obstime: string; georef: Georeference }>(latestKey(source), "json");
-  const value = raw ? { source, obstime: new Date(raw.obstime), georef: raw.georef } : null;
+  const raw = await env.CACHE.get<LatestPointer>(latestKey(source), "json");
+  const value = raw ? { source, obstime: new Date(raw.obstime), georef: raw.georef, coverage: raw.coverage } : null;
   latestCache.set(source, { value, fetchedAt: Date.now() });
   return value;
 }
@@ -46,7 +59,8 @@ export async function latestRadar(env: Env, source = DEFAULT_RADAR_SOURCE): Prom
 export async function advanceLatest(env: Env, frame: RadarFrame): Promise<void> {
   const current = await env.CACHE.get<{ obstime: string }>(latestKey(frame.source), "json");
   if (current && Date.parse(current.obstime) >= frame.obstime.getTime()) return;
-  await env.CACHE.put(latestKey(frame.source), JSON.stringify({ obstime: frame.obstime.toISOString(), georef: frame.georef }));
+  const pointer: LatestPointer = { obstime: frame.obstime.toISOString(), georef: frame.georef, coverage: coverageMask(frame) };
+  await env.CACHE.put(latestKey(frame.source), JSON.stringify(pointer));
   latestCache.delete(frame.source);
 }
 

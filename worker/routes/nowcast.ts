@@ -3,6 +3,8 @@ import { ApiError } from "../errors";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { flagParam, numberParam } from "../params";
 import { gazetteer } from "../places/gazetteer";
+import { latestRadar } from "../radar/frame-store";
+import { coverageBoost } from "../places/coverage-boost";
 import { assetKey } from "../nowcast/assets";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
@@ -69,7 +71,7 @@ export const nowcastRoutes = createRouter()
     let lat = q.lat;
     let lon = q.lon;
     if (q.place !== undefined) {
-      const [match] = gazetteer().search(q.place, 1);
+      const [match] = gazetteer().search(q.place, 1, coverageBoost(await latestRadar(c.env)));
       if (!match) throw new ApiError(404, "unknown_place", `no place matches "${q.place}"`);
       lat = match.lat;
       lon = match.lon;

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { contains } from "../../nowcast/src/index";
 import { ApiError } from "../errors";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { numberParam } from "../params";
 import { gazetteer } from "../places/gazetteer";
-import { latestRadar } from "../radar/frame-store";
+import { coverageBoost } from "../places/coverage-boost";
+import { inCoverage, latestRadar } from "../radar/frame-store";
 
 const placeSchema = z
   .object({
@@ -57,8 +57,8 @@ export const placeRoutes = createRouter()
     const { q, limit } = c.req.valid("query");
     const latest = await latestRadar(c.env);
     const places = gazetteer()
-      .search(q, limit ?? 10)
-      .map((p) => ({ ...p, inCoverage: latest ? contains(latest.georef, p.lat, p.lon) : null }));
+      .search(q, limit ?? 10, coverageBoost(latest))
+      .map((p) => ({ ...p, inCoverage: latest ? inCoverage(latest, p.lat, p.lon) : null }));
     return c.json({ places }, 200);
   })
   .openapi(reverseRoute, async (c) => {
@@ -67,5 +67,5 @@ export const placeRoutes = createRouter()
     if (!place) throw new ApiError(404, "no_place_nearby", `no known place within 200 km of ${lat}, ${lon}`);
     const latest = await latestRadar(c.env);
     const distanceKm = Math.round(place.distanceKm * 100) / 100;
-    return c.json({ place: { ...place, distanceKm, inCoverage: latest ? contains(latest.georef, place.lat, place.lon) : null } }, 200);
+    return c.json({ place: { ...place, distanceKm, inCoverage: latest ? inCoverage(latest, place.lat, place.lon) : null } }, 200);
   });

@@ -1,0 +1,155 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { count, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { chunkRows } from "../worker/db/batch";
+import { deadLetters, locations, requests, warmupRuns } from "../worker/db/schema";
+import worker from "../worker/index";
+import { consumeJobs } from "../worker/jobs/queue";
+import { readCachedNowcast } from "../worker/nowcast/cache";
+import { locationForPlace } from "../worker/nowcast/locations";
+import { gazetteer } from "../worker/places/gazetteer";
+import { bearer, call, createUser, db, tokenFor } from "./support/helpers";
+import { seedRadar } from "./support/radar";
+
+let auth: RequestInit;
+let adminAuth: RequestInit;
+beforeAll(async () => {
+  auth = bearer(await tokenFor(await createUser("warm@example.com", "warm password 1")));
+  adminAuth = bearer(await tokenFor(await createUser("warm-admin@example.com", "warm password 2", "admin")));
+  await seedRadar("201609281800");
+});
+
+async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const placeId = (name: string) => gazetteer().search(name, 1)[0]!.geonameId;
+
+async function runCron(overrides: Partial<typeof env>) {
+  const ctx = createExecutionContext();
+  const controller = createScheduledController({ cron: "0 * * * *", scheduledTime: new Date() });
+  await worker.scheduled(controller, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function finishedRun(excluding: Set<string>) {
+  return until(async () => {
+    const runs = await db().select().from(warmupRuns);
+    return runs.find((r) => !excluding.has(r.id) && r.finishedAt !== null);
+  }, "a finished warm-up run");
+}
+
+describe("popularity", () => {
+  it("every request counts for the location that served it, reaching D1 in batches through the queue", async () => {
+    const n = 7;
+    let locationId = 0;
+    for (let i = 0; i < n; i++) {
+      const res = await call("/api/nowcast?place=Oulu", auth);
+      locationId = ((await res.json()) as { servedBy: { locationId: number } }).servedBy.locationId;
+    }
+    const rows = await until(async () => {
+      const found = await db().select().from(requests).where(eq(requests.locationId, locationId));
+      return found.length >= n && found;
+    }, "request records");
+    expect(rows).toHaveLength(n);
+    expect(rows.filter((r) => r.cacheStatus === "MISS")).toHaveLength(1);
+    expect(rows.filter((r) => r.cacheStatus === "HIT")).toHaveLength(n - 1);
+  });
+});
+
+describe("hourly warm-up", () => {
+  const seen = new Set<string>();
+
+  it("with no history in the window, warms the default list of populous covered places", async () => {
+    await runCron({ WARMUP_TOP_N: "3", WARMUP_WINDOW_HOURS: "0.0001" });
+    const run = await finishedRun(seen);
+    seen.add(run.id);
+    expect(run).toMatchObject({ planned: 3, done: 3, failed: 0, source: "defaults" });
+    // The three most populous places the composite has data for; St Petersburg is within the Kesälahti radar's range.
+    const warmed = await env.CACHE.list({ prefix: "nowcast:location:" });
+    const names = await Promise.all(
+      warmed.keys.map(async (k) => (await db().select().from(locations).where(eq(locations.id, Number(k.name.split(":")[2]))))[0]!.name),
+    );
+    expect(names).toEqual(expect.arrayContaining(["Saint Petersburg", "Helsinki"]));
+    expect(names.filter((n) => n !== "Oulu")).toHaveLength(3);
+  });
+
+  it("warms exactly the top N most requested locations of the window", async () => {
+    // History: four places requested 12, 10, 3 and 1 times in the last hour (Oulu has 7 from above).
+    const ids: number[] = [];
+    for (const name of ["Turku", "Lahti", "Kuopio", "Pori"]) ids.push((await locationForPlace(db(), placeId(name))).id);
+    const now = Date.now();
+    const history = ids.flatMap((locationId, rank) =>
+      Array.from({ length: [12, 10, 3, 1][rank]! }, (_, k) => ({
+        locationId,
+        userId: null,
+        requestedAt: new Date(now - (k + 1) * 60_000),
+        cacheStatus: "HIT" as const,
+      })),
+    );
+    for (const chunk of chunkRows(history, 4)) await db().insert(requests).values(chunk);
+
+    await runCron({ WARMUP_TOP_N: "2", WARMUP_WINDOW_HOURS: "1" });
+    const run = await finishedRun(seen);
+    seen.add(run.id);
+    expect(run).toMatchObject({ planned: 2, done: 2, failed: 0, source: "history" });
+    // Turku and Lahti were warmed; Kuopio and Pori were not.
+    const latest = Date.parse("2016-09-28T18:00:00Z");
+    for (const id of ids.slice(0, 2)) expect((await readCachedNowcast(env, id))?.radarTimeMs).toBe(latest);
+    for (const id of ids.slice(2)) expect(await readCachedNowcast(env, id)).toBeNull();
+  });
+
+  it("a failing location is retried with backoff, then dead-lettered, counted as failed and reported", async () => {
+    // A location the radar does not cover (inserted directly, as if coverage had changed).
+    const [outside] = await db().insert(locations).values({ name: "Madrid", country: "ES", lat: 40.4, lon: -3.7 }).returning();
+    const runId = crypto.randomUUID();
+    await db().insert(warmupRuns).values({ id: runId, startedAt: new Date(), planned: 1, source: "history" });
+    const body = { kind: "warm", runId, locationId: outside!.id };
+
+    const batch = createMessageBatch("nowcast-edge-jobs", [{ id: "warm-1", timestamp: new Date(), attempts: 2, body }]);
+    const retry = vi.spyOn(batch.messages[0]!, "retry");
+    const ctx = createExecutionContext();
+    await consumeJobs(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["warm-1"]);
+    // Second attempt: the backoff doubles from 10 s.
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 20 });
+    expect(result.explicitAcks).toEqual([]);
+
+    // After max_retries the queue hands the message to the dead-letter queue's consumer.
+    const dead = createMessageBatch("nowcast-edge-jobs-dlq", [{ id: "warm-1", timestamp: new Date(), attempts: 6, body }]);
+    await consumeJobs(dead, env, createExecutionContext());
+    const [run] = await db().select().from(warmupRuns).where(eq(warmupRuns.id, runId));
+    expect(run).toMatchObject({ planned: 1, done: 0, failed: 1 });
+    expect(run!.finishedAt).not.toBeNull();
+    expect((await db().select({ n: count() }).from(deadLetters).where(eq(deadLetters.id, "warm-1")))[0]!.n).toBe(1);
+
+    const report = await call("/api/admin/warmup-runs", adminAuth);
+    expect(report.status).toBe(200);
+    const { runs, deadLetters: letters } = (await report.json()) as { runs: { id: string; failed: number }[]; deadLetters: { id: string; kind: string }[] };
+    expect(runs.find((r) => r.id === runId)?.failed).toBe(1);
+    expect(letters.find((d) => d.id === "warm-1")?.kind).toBe("warm");
+    expect((await call("/api/admin/warmup-runs", auth)).status).toBe(403);
+  });
+
+  it("a malformed queue message is retried, never blocking the valid ones in its batch", async () => {
+    const location = await locationForPlace(db(), placeId("Vaasa"));
+    const batch = createMessageBatch<unknown>("nowcast-edge-jobs", [
+      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { kind: "warm", runId: "not-a-uuid" } },
+      { id: "bad-2", timestamp: new Date(), attempts: 1, body: "garbage" },
+      { id: "ok-1", timestamp: new Date(), attempts: 1, body: { kind: "request", locationId: location.id, userId: null, requestedAt: Date.now(), cacheStatus: "HIT" } },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeJobs(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(["bad-1", "bad-2"]);
+    expect((await db().select().from(requests).where(eq(requests.locationId, location.id))).length).toBe(1);
+  });
+});
