@@ -179,3 +179,28 @@ describe("tokens from the external identity provider (JWKS)", () => {
     expect((await call("/api/admin/users", bearer(token))).status).toBe(200);
   });
 });
+
+describe("verified-token cache", () => {
+  it("a token verified once is refused again once it has expired", async () => {
+    const { verifyToken } = await import("../worker/auth/tokens");
+    const { authConfig } = await import("../worker/auth/config");
+    const { vi } = await import("vitest");
+    const token = await tokenFor(alice, { ttlSeconds: 60 });
+    expect((await verifyToken(authConfig(env), token)).sub).toBe(alice.id);
+    vi.useFakeTimers({ now: Date.now() + 5 * 60_000 });
+    try {
+      await expect(verifyToken(authConfig(env), token)).rejects.toMatchObject({ code: "token_expired" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a cached token does not survive a change of signing secret", async () => {
+    const { verifyToken } = await import("../worker/auth/tokens");
+    const { authConfig } = await import("../worker/auth/config");
+    const token = await tokenFor(alice);
+    expect((await verifyToken(authConfig(env), token)).sub).toBe(alice.id);
+    const rotated = authConfig({ ...env, JWT_SECRET: "a-rotated-secret-of-at-least-thirty-two-chars" });
+    await expect(verifyToken(rotated, token)).rejects.toMatchObject({ code: "bad_signature" });
+  });
+});

@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { nowcastRoutes } from "./routes/nowcast";
+import { pingRoutes } from "./routes/ping";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
@@ -49,6 +50,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
   app.route("/", meRoutes);
+  app.route("/", pingRoutes);
   app.route("/", adminUserRoutes);
   app.route("/", weatherRoutes);
   app.route("/", weatherAdminRoutes);

@@ -30,8 +30,9 @@ export async function startLocalStack(stateDir: string): Promise<LocalStack> {
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
+  const collect = (d: Buffer) => (output += d);
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
   while (!output.includes("Nowcast Edge is running")) {
@@ -39,6 +40,11 @@ export async function startLocalStack(stateDir: string): Promise<LocalStack> {
     if (Date.now() > deadline) throw new Error(`local stack did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Once up, its request logs are drained but not kept (a load test makes many).
+  child.stdout?.off("data", collect);
+  child.stderr?.off("data", collect);
+  child.stdout?.resume();
+  child.stderr?.resume();
   return {
     baseUrl,
     async stop() {

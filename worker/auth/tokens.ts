@@ -99,6 +99,20 @@ function explain(error: unknown): TokenError {
   return new TokenError("malformed_token", "token is malformed");
 }
 
+/** A cached verification holds only under the same trust settings (secret, issuers, audiences). */
+function sameTrust(a: AuthConfig, b: AuthConfig): boolean {
+  return (
+    a.issuer === b.issuer &&
+    a.audience === b.audience &&
+    a.clockToleranceSeconds === b.clockToleranceSeconds &&
+    a.secret.length === b.secret.length &&
+    a.secret.every((byte, i) => byte === b.secret[i]) &&
+    a.external?.issuer === b.external?.issuer &&
+    a.external?.audience === b.external?.audience &&
+    a.external?.jwksUrl.href === b.external?.jwksUrl.href
+  );
+}
+
 function toPrincipal(payload: JWTPayload, issuer: Principal["issuer"]): Principal {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) throw new TokenError("invalid_claims", "token lacks a valid subject or claims");
@@ -107,9 +121,26 @@ function toPrincipal(payload: JWTPayload, issuer: Principal["issuer"]): Principa
   return { sub: parsed.data.sub, email: parsed.data.email ?? null, roles: roles.length ? roles : ["user"], issuer };
 }
 
+// Tokens this isolate has verified, until they expire: a client sending the
+// same token again skips the signature check. Only successes are kept, keyed
+// by the whole token (signature included), so a changed token is a miss.
+const VERIFIED_CAPACITY = 1_000;
+const verified = new Map<string, { principal: Principal; expMs: number; configKey: AuthConfig }>();
+
+function rememberVerified(token: string, principal: Principal, expSeconds: number | undefined, config: AuthConfig): void {
+  if (expSeconds === undefined) return;
+  verified.set(token, { principal, expMs: (expSeconds + config.clockToleranceSeconds) * 1000, configKey: config });
+  while (verified.size > VERIFIED_CAPACITY) verified.delete(verified.keys().next().value!);
+}
+
 /** Verifies a token from either trusted issuer; throws TokenError saying why it is refused. */
 export async function verifyToken(config: AuthConfig, token: string): Promise<Principal> {
   if (token.length > MAX_TOKEN_BYTES) throw new TokenError("token_too_large", "token is larger than 8 KiB");
+  const known = verified.get(token);
+  if (known) {
+    if (Date.now() < known.expMs && sameTrust(known.configKey, config)) return known.principal;
+    verified.delete(token);
+  }
   try {
     decodeProtectedHeader(token);
     const { iss } = decodeJwt(token);
@@ -122,7 +153,9 @@ export async function verifyToken(config: AuthConfig, token: string): Promise<Pr
         clockTolerance: tolerance,
         requiredClaims: ["exp", "sub"],
       });
-      return toPrincipal(payload, "local");
+      const principal = toPrincipal(payload, "local");
+      rememberVerified(token, principal, payload.exp, config);
+      return principal;
     }
     const external = config.external;
     if (external && iss === external.issuer) {
@@ -133,7 +166,9 @@ export async function verifyToken(config: AuthConfig, token: string): Promise<Pr
         clockTolerance: tolerance,
         requiredClaims: ["exp", "sub"],
       });
-      return toPrincipal(payload, "external");
+      const principal = toPrincipal(payload, "external");
+      rememberVerified(token, principal, payload.exp, config);
+      return principal;
     }
     throw new TokenError("wrong_issuer", "token issuer is not trusted");
   } catch (error) {

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { flagParam, numberParam } from "../params";
-import { gazetteer } from "../places/gazetteer";
-import { latestRadar } from "../radar/frame-store";
+import { gazetteer, normalizeName } from "../places/gazetteer";
+import { latestRadar, type LatestRadar } from "../radar/frame-store";
 import { coverageBoost } from "../places/coverage-boost";
 import { assetKey } from "../nowcast/assets";
 import { nowcastResponseSchema } from "../nowcast/payload";
@@ -46,6 +46,20 @@ const nowcastRoute = createRoute({
   },
 });
 
+// Place names resolved recently in this isolate: a search scans the whole gazetteer.
+const PLACE_CACHE_CAPACITY = 1_000;
+const placeCache = new Map<string, { lat: number; lon: number } | null>();
+
+async function resolvePlace(name: string, latest: LatestRadar | null) {
+  const key = `${normalizeName(name)}|${latest?.obstime.getTime() ?? 0}`;
+  if (placeCache.has(key)) return placeCache.get(key)!;
+  const [match] = gazetteer().search(name, 1, coverageBoost(latest));
+  const value = match ? { lat: match.lat, lon: match.lon } : null;
+  placeCache.set(key, value);
+  while (placeCache.size > PLACE_CACHE_CAPACITY) placeCache.delete(placeCache.keys().next().value!);
+  return value;
+}
+
 const ASSET_NAME = /^(observed-\d{2}\.png|forecast-\d{2}\.png|animation\.gif)$/;
 
 const assetRoute = createRoute({
@@ -71,7 +85,7 @@ export const nowcastRoutes = createRouter()
     let lat = q.lat;
     let lon = q.lon;
     if (q.place !== undefined) {
-      const [match] = gazetteer().search(q.place, 1, coverageBoost(await latestRadar(c.env)));
+      const match = await resolvePlace(q.place, await latestRadar(c.env));
       if (!match) throw new ApiError(404, "unknown_place", `no place matches "${q.place}"`);
       lat = match.lat;
       lon = match.lon;
