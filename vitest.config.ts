@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { IDP_AUDIENCE, IDP_ISSUER } from "./test/support/identity-provider.ts";
+import { FMI_URL_TEMPLATE_PATH } from "./worker/radar/source-url.ts";
 
 // Integration tests run inside workerd against the real Worker entry with
 // local D1/KV/R2/Queue bindings from wrangler.toml and every migration applied.
@@ -9,6 +10,7 @@ export default defineConfig({
     cloudflareTest(async ({ inject }) => {
       const idpUrl = inject("idpUrl");
       const weatherReplayUrl = inject("weatherReplayUrl");
+      const radarReplayUrl = inject("radarReplayUrl");
       return {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
@@ -24,6 +26,9 @@ export default defineConfig({
             OPEN_METEO_URL: weatherReplayUrl,
             NWS_URL: weatherReplayUrl,
             WEATHER_FETCH_TIMEOUT_MS: "1000",
+            // Radar ingest: the replay server of the real FMI frames, its clock the ingest's clock.
+            RADAR_URL_TEMPLATE: `${radarReplayUrl}${FMI_URL_TEMPLATE_PATH}`,
+            RADAR_CLOCK_URL: `${radarReplayUrl}/__clock`,
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           },
           // Queue batches are delivered after 1 s instead of wrangler.toml's 10 s, so

@@ -8,10 +8,13 @@ import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { log, requestLog } from "./logging";
 import { createRouter } from "./openapi";
+import { adminCacheRoutes } from "./routes/admin-cache";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminWarmupRoutes } from "./routes/admin-warmup";
 import { authRoutes } from "./routes/auth";
+import { frameRoutes } from "./routes/frames";
 import { healthRoutes } from "./routes/health";
+import { ingestRoutes } from "./routes/ingest";
 import { meRoutes } from "./routes/me";
 import { nowcastRoutes } from "./routes/nowcast";
 import { pingRoutes } from "./routes/ping";
@@ -59,6 +62,9 @@ export function createApp() {
   app.route("/", radarRoutes);
   app.route("/", popularRoutes);
   app.route("/", adminWarmupRoutes);
+  app.route("/", ingestRoutes);
+  app.route("/", frameRoutes);
+  app.route("/", adminCacheRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

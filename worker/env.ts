@@ -27,6 +27,16 @@ export interface Env {
   OPEN_METEO_URL: string;
   NWS_URL: string;
   WEATHER_FETCH_TIMEOUT_MS: string;
+  // Radar ingest (worker/ingest): the source adapter, its URL template ({yyyymmdd}, {stamp}; empty = off),
+  // the clock new frames are judged against (empty = real time; the replay server's /__clock locally), and bounds.
+  RADAR_SOURCE: string;
+  RADAR_URL_TEMPLATE: string;
+  RADAR_CLOCK_URL: string;
+  INGEST_MAX_CATCHUP_FRAMES: string;
+  INGEST_MAX_FRAME_BYTES: string;
+  INGEST_CLOCK_SKEW_SECONDS: string;
+  INGEST_FETCH_TIMEOUT_MS: string;
+  INGEST_REPAIR_AFTER_SECONDS: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema>;

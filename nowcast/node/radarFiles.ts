@@ -13,11 +13,11 @@ export function radarDataDir(): string {
   return resolve(repoRoot, "..", "shared", "data", "radar", "fmi");
 }
 
-/** Every *.pgm.gz below dir, recursively, sorted by path. */
+/** Every *.pgm.gz below dir (files or links to them), recursively, sorted by path. */
 export async function listCompositeFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".pgm.gz"))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".pgm.gz"))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

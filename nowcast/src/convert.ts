@@ -59,8 +59,9 @@ export function dbzToRainDecibels(
 ): Float32Array {
   const offsetDbz = 10 * Math.log10(zr.a);
   const thresholdDb = 10 * Math.log10(transform.thresholdMmPerHour);
+  const inverseB = 1 / zr.b;
   for (let i = 0; i < dbz.length; i++) {
-    const db = (dbz[i]! - offsetDbz) / zr.b;
+    const db = (dbz[i]! - offsetDbz) * inverseB;
     // NaN fails the comparison and is kept.
     out[i] = db < thresholdDb ? transform.zeroDb : db;
   }

@@ -8,6 +8,8 @@ import { upsertUser } from "../users";
 import { DEMO_USER } from "./demo-user";
 import { loadRadarArchive } from "./load-radar";
 import { die, statePath, withLocalEnv } from "./local-env";
+import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
+import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
 
 const port = Number(process.env.PORT ?? 8787);
 const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
@@ -30,14 +32,24 @@ const radar = await withLocalEnv(async (env) => {
   return loadRadarArchive(env);
 });
 console.log(`radar: ${radar.files} frames (${radar.stored} new), newest ${radar.newest?.toISOString() ?? "none"}`);
+console.log("\n▶ importing the city weather history (vega-datasets weather.csv)");
+console.log(describeImport(await withLocalEnv((env) => importShippedWeatherHistory(env))));
+// Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
+const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
+const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
 
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", ...persistArgs], {
+  "--var", "NOWCAST_CLOCK:latest-frame", ...weatherVars, ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    dev.kill(signal);
+    void weatherReplay?.close();
+  });
+}
 dev.on("exit", (code) => process.exit(code ?? 0));
 
 const base = `http://127.0.0.1:${port}`;
@@ -52,6 +64,7 @@ Nowcast Edge is running.
   API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
   Health:    ${base}/api/health
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
+  Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
 Press Ctrl+C to stop.`);
     break;
   }

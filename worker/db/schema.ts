@@ -121,5 +121,35 @@ export const radarFrames = sqliteTable(
   (t) => [index("radar_frames_source_obstime").on(t.source, t.obstime)],
 );
 
+/**
+ * Radar ingest counters (the cron's fetches and refusals by reason, the consumer's batches,
+ * batch sizes and redeliveries), each updated in the same D1 batch as the work it counts.
+ */
+export const ingestCounters = sqliteTable("ingest_counters", {
+  name: text("name").primaryKey(),
+  // how a new value meets the stored one: added to it, kept when larger, or replacing it
+  kind: text("kind", { enum: ["sum", "max", "last"] }).notNull(),
+  value: integer("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Radar composites the ingest refused, with the reason; a refused file is never stored as a frame. */
+export const ingestRefusals = sqliteTable(
+  "ingest_refusals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").notNull(),
+    // the observation time the file was fetched for (its URL), not what its header says
+    obstime: integer("obstime", { mode: "timestamp_ms" }).notNull(),
+    url: text("url").notNull(),
+    reason: text("reason").notNull(),
+    message: text("message").notNull(),
+    sizeBytes: integer("size_bytes"),
+    sha256: text("sha256"),
+    refusedAt: integer("refused_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("ingest_refusals_refused").on(t.refusedAt)],
+);
+
 // Tables of the city weather observations live beside these, in one folder.
 export * from "./weather-schema";

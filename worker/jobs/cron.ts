@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { log } from "../logging";
 import { startWarmup } from "../nowcast/warmup";
 import { weatherCronJobs } from "../weather/cron";
+import { runIngest } from "../ingest/run";
 
 /** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
 export const CRON_WARMUP = "0 * * * *";
@@ -11,6 +12,9 @@ type CronJob = (scheduledAt: Date, env: Env) => Promise<void>;
 const cronJobs: Record<string, CronJob> = {
   [CRON_WARMUP]: async (scheduledAt, env) => {
     await startWarmup(env, scheduledAt);
+  },
+  [CRON_INGEST]: async (scheduledAt, env) => {
+    await runIngest(env, scheduledAt);
   },
   ...weatherCronJobs,
 };

@@ -3,9 +3,11 @@ import type { Env } from "../env";
 import { warmJobSchema, warmLocations } from "../nowcast/warmup";
 import { recordRequests, requestJobSchema } from "./request-counts";
 import { collectWeatherJobs, weatherCollectJobSchema } from "../weather/collect";
+import { writeRadarFrames } from "../ingest/consumer";
+import { radarFrameJobSchema } from "../ingest/message";
 
 /** Every message the JOBS queue carries, told apart by `kind`. */
-export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema]);
+export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema, radarFrameJobSchema]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 
 /** A validated body with the queue message it came in, for per-message ack/retry. */
@@ -22,4 +24,5 @@ export const jobHandlers: Handlers = {
   request: recordRequests,
   warm: warmLocations,
   "weather.collect": collectWeatherJobs,
+  "radar.frame": writeRadarFrames,
 };

@@ -6,8 +6,8 @@ import type { MotionField } from "../motion/field.js";
  * (trajectories integrated step by step with the midpoint rule) and takes the analysis
  * value there by bilinear interpolation. Every lead samples the analysis itself, so
  * repeated interpolation does not blur long leads.
- * Returns one dBZ field per lead; NaN where the trajectory starts outside the grid or on
- * no data, so no-data never becomes rain.
+ * Returns one dBZ field per lead; NaN where the trajectory starts outside the grid or
+ * mostly on no data, so no-data never becomes rain.
  */
 export function extrapolate(
   analysisDbz: Float32Array,
@@ -18,79 +18,42 @@ export function extrapolate(
 ): Float32Array[] {
   if (analysisDbz.length !== width * height) throw new RangeError("analysis must have width x height pixels");
   if (width < 2 || height < 2) throw new RangeError("extrapolation needs at least 2 x 2 pixels");
-  const displacements = trajectoryDisplacements(motion, leads);
-  const columns = cellAxis(width, motion.cellPx, motion.width);
-  const rows = cellAxis(height, motion.cellPx, motion.height);
-  return displacements.map(({ dx, dy }) => {
+  const sampler = new DisplacedSampler(width, height, motion);
+  return trajectoryDisplacements(motion, leads).map(({ dx, dy }) => {
     const out = new Float32Array(width * height);
-    sampleDisplaced(analysisDbz, width, height, dx, dy, motion.width, motion.height, columns, rows, out);
+    sampler.sample(analysisDbz, dx, dy, out);
     return out;
   });
 }
 
-/** Per image column (or row): the motion cell before it and the weight of the one after. */
-type CellAxis = { cell: Int32Array; weight: Float32Array };
-
-function cellAxis(pixels: number, cellPx: number, cells: number): CellAxis {
-  const cell = new Int32Array(pixels);
-  const weight = new Float32Array(pixels);
-  const half = (cellPx - 1) / 2;
-  for (let p = 0; p < pixels; p++) {
-    const g = Math.min(Math.max((p - half) / cellPx, 0), cells - 1);
-    const c = Math.min(Math.floor(g), Math.max(cells - 2, 0));
-    cell[p] = c;
-    weight[p] = cells > 1 ? g - c : 0;
-  }
-  return { cell, weight };
-}
-
 /**
- * Backward displacement (image pixels) of every motion cell centre after each step,
- * velocity sampled at the midpoint of each step.
+ * Backward displacement (image pixels) of every motion cell centre after each step; the
+ * velocity of each step is taken at its midpoint, estimated from the previous step.
  */
-export function trajectoryDisplacements(motion: MotionField, leads: number): { dx: Float32Array; dy: Float32Array }[] {
+function trajectoryDisplacements(motion: MotionField, leads: number): { dx: Float32Array; dy: Float32Array }[] {
   const { u, v, width, height, cellPx } = motion;
   const size = width * height;
   const dx = new Float32Array(size);
   const dy = new Float32Array(size);
-  // Velocity of the current step; starts as the velocity at the cell centre.
   const stepU = Float32Array.from(u);
   const stepV = Float32Array.from(v);
-  const sample = { u: 0, v: 0 };
-  const sampleAt = (x: number, y: number): void => {
-    const gx = Math.min(Math.max(x / cellPx, 0), width - 1);
-    const gy = Math.min(Math.max(y / cellPx, 0), height - 1);
-    const col0 = Math.min(gx | 0, Math.max(width - 2, 0));
-    const row0 = Math.min(gy | 0, Math.max(height - 2, 0));
-    const col1 = Math.min(col0 + 1, width - 1);
-    const row1 = Math.min(row0 + 1, height - 1);
-    const fx = gx - col0;
-    const fy = gy - row0;
-    const i00 = row0 * width + col0;
-    const i01 = row0 * width + col1;
-    const i10 = row1 * width + col0;
-    const i11 = row1 * width + col1;
-    const uTop = u[i00]! + fx * (u[i01]! - u[i00]!);
-    const uBottom = u[i10]! + fx * (u[i11]! - u[i10]!);
-    const vTop = v[i00]! + fx * (v[i01]! - v[i00]!);
-    const vBottom = v[i10]! + fx * (v[i11]! - v[i10]!);
-    sample.u = uTop + fy * (uBottom - uTop);
-    sample.v = vTop + fy * (vBottom - vTop);
-  };
+  const velocity = new Float64Array(2);
   const result: { dx: Float32Array; dy: Float32Array }[] = [];
   for (let lead = 0; lead < leads; lead++) {
     for (let row = 0; row < height; row++) {
       for (let col = 0; col < width; col++) {
         const i = row * width + col;
-        // Positions in cell units times cellPx, i.e. image pixels relative to cell (0, 0).
-        const x = col * cellPx + dx[i]!;
-        const y = row * cellPx + dy[i]!;
-        sampleAt(x - 0.5 * stepU[i]!, y - 0.5 * stepV[i]!);
-        dx[i]! -= sample.u;
-        dy[i]! -= sample.v;
-        sampleAt(col * cellPx + dx[i]!, row * cellPx + dy[i]!);
-        stepU[i] = sample.u;
-        stepV[i] = sample.v;
+        // Grid coordinates of the midpoint of this step, then of its end.
+        const midX = col + (dx[i]! - 0.5 * stepU[i]!) / cellPx;
+        const midY = row + (dy[i]! - 0.5 * stepV[i]!) / cellPx;
+        velocityAt(u, v, width, height, midX, midY, velocity);
+        const x = dx[i]! - velocity[0]!;
+        const y = dy[i]! - velocity[1]!;
+        dx[i] = x;
+        dy[i] = y;
+        velocityAt(u, v, width, height, col + x / cellPx, row + y / cellPx, velocity);
+        stepU[i] = velocity[0]!;
+        stepV[i] = velocity[1]!;
       }
     }
     result.push({ dx: dx.slice(), dy: dy.slice() });
@@ -98,79 +61,157 @@ export function trajectoryDisplacements(motion: MotionField, leads: number): { d
   return result;
 }
 
-/** out(p) = analysis(p + D(p)), D bilinear between cell centres; NaN rules as in extrapolate. */
-function sampleDisplaced(
-  analysis: Float32Array,
+/** Bilinear motion at grid coordinates, clamped to the grid (constant beyond its edges). */
+function velocityAt(
+  u: Float32Array,
+  v: Float32Array,
   width: number,
   height: number,
-  dx: Float32Array,
-  dy: Float32Array,
-  cellsWide: number,
-  cellsHigh: number,
-  columns: CellAxis,
-  rows: CellAxis,
-  out: Float32Array,
+  gridX: number,
+  gridY: number,
+  out: Float64Array,
 ): void {
-  const maxX = width - 1;
-  const maxY = height - 1;
-  for (let row = 0; row < height; row++) {
-    const cellRow = rows.cell[row]!;
-    const wy = rows.weight[row]!;
-    const top = cellRow * cellsWide;
-    const bottom = cellRow + 1 < cellsHigh ? top + cellsWide : top;
-    for (let col = 0; col < width; col++) {
-      const c0 = columns.cell[col]!;
-      const c1 = c0 + 1 < cellsWide ? c0 + 1 : c0;
-      const wx = columns.weight[col]!;
-      const dxTop = dx[top + c0]! + wx * (dx[top + c1]! - dx[top + c0]!);
-      const dxBottom = dx[bottom + c0]! + wx * (dx[bottom + c1]! - dx[bottom + c0]!);
-      const dyTop = dy[top + c0]! + wx * (dy[top + c1]! - dy[top + c0]!);
-      const dyBottom = dy[bottom + c0]! + wx * (dy[bottom + c1]! - dy[bottom + c0]!);
-      const x = col + dxTop + wy * (dxBottom - dxTop);
-      const y = row + dyTop + wy * (dyBottom - dyTop);
-      const i = row * width + col;
-      if (!(x >= 0 && y >= 0 && x <= maxX && y <= maxY)) {
-        out[i] = NaN;
-        continue;
+  const gx = gridX < 0 ? 0 : gridX > width - 1 ? width - 1 : gridX;
+  const gy = gridY < 0 ? 0 : gridY > height - 1 ? height - 1 : gridY;
+  const col0 = Math.min(gx | 0, Math.max(width - 2, 0));
+  const row0 = Math.min(gy | 0, Math.max(height - 2, 0));
+  const right = col0 + 1 < width ? 1 : 0;
+  const down = row0 + 1 < height ? width : 0;
+  const fx = gx - col0;
+  const fy = gy - row0;
+  const i = row0 * width + col0;
+  const uTop = u[i]! + fx * (u[i + right]! - u[i]!);
+  const uBottom = u[i + down]! + fx * (u[i + down + right]! - u[i + down]!);
+  const vTop = v[i]! + fx * (v[i + right]! - v[i]!);
+  const vBottom = v[i + down]! + fx * (v[i + down + right]! - v[i + down]!);
+  out[0] = uTop + fy * (uBottom - uTop);
+  out[1] = vTop + fy * (vBottom - vTop);
+}
+
+/** Samples an image at pixel + displacement, the displacement given at motion cell centres. */
+class DisplacedSampler {
+  private readonly rowCell: Int32Array;
+  private readonly rowWeight: Float32Array;
+  /** Displacement along the current image row: at the cell centres, then per pixel. */
+  private readonly cellDx: Float32Array;
+  private readonly cellDy: Float32Array;
+  private readonly pixelDx: Float32Array;
+  private readonly pixelDy: Float32Array;
+
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+    private readonly motion: MotionField,
+  ) {
+    const { cellPx } = motion;
+    this.rowCell = new Int32Array(height);
+    this.rowWeight = new Float32Array(height);
+    for (let row = 0; row < height; row++) {
+      const g = Math.min(Math.max((row - (cellPx - 1) / 2) / cellPx, 0), motion.height - 1);
+      const cell = Math.min(Math.floor(g), Math.max(motion.height - 2, 0));
+      this.rowCell[row] = cell;
+      this.rowWeight[row] = g - cell;
+    }
+    this.cellDx = new Float32Array(motion.width);
+    this.cellDy = new Float32Array(motion.width);
+    this.pixelDx = new Float32Array(width);
+    this.pixelDy = new Float32Array(width);
+  }
+
+  /** out(p) = image(p + D(p)); NaN outside the image or where no-data carries half the weight. */
+  sample(image: Float32Array, dx: Float32Array, dy: Float32Array, out: Float32Array): void {
+    const { width, height, pixelDx, pixelDy } = this;
+    const maxX = width - 1;
+    const maxY = height - 1;
+    for (let row = 0; row < height; row++) {
+      this.displacementRow(dx, dy, row);
+      const offset = row * width;
+      for (let col = 0; col < width; col++) {
+        const x = col + pixelDx[col]!;
+        const y = row + pixelDy[col]!;
+        out[offset + col] = x >= 0 && y >= 0 && x <= maxX && y <= maxY ? bilinear(image, width, height, x, y) : NaN;
       }
-      const x0 = x < maxX ? x | 0 : maxX - 1;
-      const y0 = y < maxY ? y | 0 : maxY - 1;
-      const fx = x - x0;
-      const fy = y - y0;
-      const j = y0 * width + x0;
-      const a = analysis[j]!;
-      const b = analysis[j + 1]!;
-      const c = analysis[j + width]!;
-      const d = analysis[j + width + 1]!;
-      const wa = (1 - fx) * (1 - fy);
-      const wb = fx * (1 - fy);
-      const wc = (1 - fx) * fy;
-      const wd = fx * fy;
-      const value = wa * a + wb * b + wc * c + wd * d;
-      if (value === value) {
-        out[i] = value;
-        continue;
-      }
-      // Some neighbours have no data: interpolate among the others if they carry most weight.
-      let weight = 0;
-      let sum = 0;
-      if (a === a) {
-        weight += wa;
-        sum += wa * a;
-      }
-      if (b === b) {
-        weight += wb;
-        sum += wb * b;
-      }
-      if (c === c) {
-        weight += wc;
-        sum += wc * c;
-      }
-      if (d === d) {
-        weight += wd;
-        sum += wd * d;
-      }
-      out[i] = weight >= 0.5 ? sum / weight : NaN;
     }
   }
+
+  /** Displacement along one image row: linear between cell centres, constant beyond the outer ones. */
+  private displacementRow(dx: Float32Array, dy: Float32Array, row: number): void {
+    const { width, motion, cellDx, cellDy, pixelDx, pixelDy } = this;
+    const cells = motion.width;
+    const cellPx = motion.cellPx;
+    const half = (cellPx - 1) / 2;
+    const top = this.rowCell[row]! * cells;
+    const bottom = this.rowCell[row]! + 1 < motion.height ? top + cells : top;
+    const wy = this.rowWeight[row]!;
+    for (let c = 0; c < cells; c++) {
+      cellDx[c] = dx[top + c]! + wy * (dx[bottom + c]! - dx[top + c]!);
+      cellDy[c] = dy[top + c]! + wy * (dy[bottom + c]! - dy[top + c]!);
+    }
+    let col = 0;
+    for (; col <= half && col < width; col++) {
+      pixelDx[col] = cellDx[0]!;
+      pixelDy[col] = cellDy[0]!;
+    }
+    for (let c = 0; c + 1 < cells; c++) {
+      const centre = c * cellPx + half;
+      const end = Math.min(width - 1, centre + cellPx);
+      const startX = cellDx[c]!;
+      const startY = cellDy[c]!;
+      const slopeX = (cellDx[c + 1]! - startX) / cellPx;
+      const slopeY = (cellDy[c + 1]! - startY) / cellPx;
+      for (; col <= end; col++) {
+        pixelDx[col] = startX + slopeX * (col - centre);
+        pixelDy[col] = startY + slopeY * (col - centre);
+      }
+    }
+    for (; col < width; col++) {
+      pixelDx[col] = cellDx[cells - 1]!;
+      pixelDy[col] = cellDy[cells - 1]!;
+    }
+  }
+}
+
+/** Bilinear at (x, y) within [0, width - 1] x [0, height - 1]. */
+function bilinear(image: Float32Array, width: number, height: number, x: number, y: number): number {
+  // On the last column or row, interpolate from the cell before it with weight 1 on its far side.
+  const x0 = Math.min(x | 0, width - 2);
+  const y0 = Math.min(y | 0, height - 2);
+  const fx = x - x0;
+  const fy = y - y0;
+  const j = y0 * width + x0;
+  const a = image[j]!;
+  const b = image[j + 1]!;
+  const c = image[j + width]!;
+  const d = image[j + width + 1]!;
+  const upper = a + fx * (b - a);
+  const lower = c + fx * (d - c);
+  const value = upper + fy * (lower - upper);
+  return value === value ? value : bilinearAmongPresent(a, b, c, d, fx, fy);
+}
+
+/** Bilinear over the neighbours with data, renormalised; NaN when they carry less than half the weight. */
+function bilinearAmongPresent(a: number, b: number, c: number, d: number, fx: number, fy: number): number {
+  let weight = 0;
+  let sum = 0;
+  const wa = (1 - fx) * (1 - fy);
+  const wb = fx * (1 - fy);
+  const wc = (1 - fx) * fy;
+  const wd = fx * fy;
+  if (a === a) {
+    weight += wa;
+    sum += wa * a;
+  }
+  if (b === b) {
+    weight += wb;
+    sum += wb * b;
+  }
+  if (c === c) {
+    weight += wc;
+    sum += wc * c;
+  }
+  if (d === d) {
+    weight += wd;
+    sum += wd * d;
+  }
+  return weight >= 0.5 ? sum / weight : NaN;
 }

@@ -46,12 +46,20 @@ export function validatePast(
   if (!(stepMs > 0)) throw new NowcastInputError("past frames must be ordered oldest first, with distinct times");
   for (let k = 0; k < past.length; k++) {
     const frame = past[k]!;
-    if (frame.width !== analysis.width || frame.height !== analysis.height || frame.source !== analysis.source) {
-      throw new NowcastInputError("past frames must share one source and grid");
-    }
+    if (!sameGrid(frame, analysis)) throw new NowcastInputError("past frames must share one source and grid");
     if (k > 0 && Math.abs(frame.obstime.getTime() - past[k - 1]!.obstime.getTime() - stepMs) > 1000) {
       throw new NowcastInputError("past frames must be evenly spaced in time");
     }
   }
   return { analysis, stepMinutes: stepMs / 60_000 };
+}
+
+function sameGrid(a: RadarFrame, b: RadarFrame): boolean {
+  return (
+    a.source === b.source &&
+    a.width === b.width &&
+    a.height === b.height &&
+    a.georef.westM === b.georef.westM &&
+    a.georef.northM === b.georef.northM
+  );
 }

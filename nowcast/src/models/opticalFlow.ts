@@ -1,6 +1,7 @@
 import { zrForSource } from "../convert.js";
 import { extrapolate } from "../extrapolation/semiLagrangian.js";
 import type { RadarFrame } from "../io/frame.js";
+import type { MotionField } from "../motion/field.js";
 import { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "../motion/estimate.js";
 import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, NowcastInputError, validatePast } from "./model.js";
 
@@ -21,20 +22,7 @@ export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPT
     name: "optical-flow",
     forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): NowcastResult {
       const { analysis, stepMinutes } = validatePast(past, leads);
-      const motionPast = past.slice(-options.motionFrames);
-      let motion;
-      try {
-        motion = estimateMotion(
-          motionPast.map((frame) => frame.dbz),
-          analysis.width,
-          analysis.height,
-          zrForSource(analysis.source),
-          options.motion,
-        );
-      } catch (cause) {
-        if (cause instanceof RangeError) throw new NowcastInputError(cause.message, { cause });
-        throw cause;
-      }
+      const motion = motionOf(past.slice(-options.motionFrames), options.motion);
       return {
         model: "optical-flow",
         source: analysis.source,
@@ -49,6 +37,23 @@ export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPT
       };
     },
   };
+}
+
+/** Motion of the frames; a grid too small for the motion grid is the caller's input error. */
+function motionOf(frames: readonly RadarFrame[], options: MotionOptions): MotionField {
+  const { width, height, source } = frames.at(-1)!;
+  try {
+    return estimateMotion(
+      frames.map((frame) => frame.dbz),
+      width,
+      height,
+      zrForSource(source),
+      options,
+    );
+  } catch (cause) {
+    if (cause instanceof RangeError) throw new NowcastInputError(cause.message, { cause });
+    throw cause;
+  }
 }
 
 export const opticalFlow: NowcastModel = createOpticalFlowModel();

@@ -8,29 +8,28 @@ export type Grid = { data: Float32Array; width: number; height: number };
 export function poolMean(source: Grid, factor: number): Grid {
   const width = Math.ceil(source.width / factor);
   const height = Math.ceil(source.height / factor);
-  const sums = new Float64Array(width);
-  const counts = new Int32Array(width);
-  const present = new Int32Array(width);
   const data = new Float32Array(width * height);
+  const values = source.data;
   for (let row = 0; row < height; row++) {
-    sums.fill(0);
-    counts.fill(0);
-    present.fill(0);
-    const sourceRowEnd = Math.min(source.height, (row + 1) * factor);
-    for (let sourceRow = row * factor; sourceRow < sourceRowEnd; sourceRow++) {
-      const offset = sourceRow * source.width;
-      for (let sourceCol = 0; sourceCol < source.width; sourceCol++) {
-        const col = (sourceCol / factor) | 0;
-        const value = source.data[offset + sourceCol]!;
-        counts[col]!++;
-        if (value === value) {
-          sums[col]! += value;
-          present[col]!++;
+    const firstRow = row * factor;
+    const endRow = Math.min(source.height, firstRow + factor);
+    for (let col = 0; col < width; col++) {
+      const firstCol = col * factor;
+      const endCol = Math.min(source.width, firstCol + factor);
+      let sum = 0;
+      let present = 0;
+      for (let sourceRow = firstRow; sourceRow < endRow; sourceRow++) {
+        const offset = sourceRow * source.width;
+        for (let sourceCol = firstCol; sourceCol < endCol; sourceCol++) {
+          const value = values[offset + sourceCol]!;
+          if (value === value) {
+            sum += value;
+            present++;
+          }
         }
       }
-    }
-    for (let col = 0; col < width; col++) {
-      data[row * width + col] = 2 * present[col]! >= counts[col]! ? sums[col]! / present[col]! : NaN;
+      const pixels = (endRow - firstRow) * (endCol - firstCol);
+      data[row * width + col] = 2 * present >= pixels ? sum / present : NaN;
     }
   }
   return { data, width, height };
@@ -88,9 +87,17 @@ export function boxBlur(data: Float32Array, width: number, height: number, radiu
   }
 }
 
-/** Bilinear 2x upsampling of a coarse field onto a fine grid whose cells halve the coarse ones. */
-export function upsample2x(coarse: Grid, width: number, height: number, scale: number): Float32Array {
-  const out = new Float32Array(width * height);
+/**
+ * Bilinear 2x upsampling, times scale, of a coarse field onto a fine grid whose cells halve
+ * the coarse ones (edges held constant).
+ */
+export function upsample2x(
+  coarse: Grid,
+  width: number,
+  height: number,
+  scale: number,
+  out: Float32Array = new Float32Array(width * height),
+): Float32Array {
   for (let row = 0; row < height; row++) {
     const gy = Math.min(Math.max((row - 0.5) / 2, 0), coarse.height - 1);
     const row0 = Math.floor(gy);

@@ -24,6 +24,7 @@ export type CategoricalScores = {
  */
 export class ContingencyAccumulator {
   readonly thresholdsMmPerHour: readonly number[];
+  private readonly thresholds: Float64Array;
   private readonly hits: Float64Array;
   private readonly misses: Float64Array;
   private readonly falseAlarms: Float64Array;
@@ -31,6 +32,7 @@ export class ContingencyAccumulator {
 
   constructor(thresholdsMmPerHour: readonly number[] = VERIFICATION_THRESHOLDS_MM_PER_HOUR) {
     this.thresholdsMmPerHour = [...thresholdsMmPerHour];
+    this.thresholds = Float64Array.from(thresholdsMmPerHour);
     const n = thresholdsMmPerHour.length;
     this.hits = new Float64Array(n);
     this.misses = new Float64Array(n);
@@ -40,8 +42,7 @@ export class ContingencyAccumulator {
 
   add(forecastMmPerHour: Float32Array, observedMmPerHour: Float32Array): void {
     if (forecastMmPerHour.length !== observedMmPerHour.length) throw new RangeError("fields differ in size");
-    const thresholds = Float64Array.from(this.thresholdsMmPerHour);
-    const { hits, misses, falseAlarms, correctNegatives } = this;
+    const { thresholds, hits, misses, falseAlarms, correctNegatives } = this;
     for (let i = 0; i < forecastMmPerHour.length; i++) {
       const forecast = forecastMmPerHour[i]!;
       const observed = observedMmPerHour[i]!;

@@ -1,0 +1,17 @@
+// Real FMI composites for the tests (RADAR_DIR or ../shared/data/radar/fmi), read once per test file.
+import { listCompositeFiles, radarDataDir, readComposites } from "../node/radarFiles.js";
+import type { RadarFrame } from "../src/index.js";
+
+export const EVENT_DIR = `${radarDataDir()}/20160928`;
+
+let event: Promise<RadarFrame[]> | undefined;
+
+/** The 40 frames of 2016-09-28, ordered by obstime. */
+export function eventFrames(): Promise<RadarFrame[]> {
+  event ??= readComposites(EVENT_DIR);
+  return event;
+}
+
+export async function eventFiles(): Promise<string[]> {
+  return listCompositeFiles(EVENT_DIR);
+}

@@ -1,0 +1,96 @@
+// The nowcast as the site shows it: the API's answer (called in process) plus
+// the basemap of its radar crop, projected onto the radar grid here on the
+// server so that the browser gets a few kilobytes of path data, not an atlas.
+import { latestRadar } from "../../../worker/radar/frame-store";
+import { apiFetch } from "../api";
+import type { MapGeometry, NowcastResponse, ViewResult } from "../types";
+import { basemapPaths, cropGeoref } from "./basemap/projection";
+import { latLonToPixel } from "../../../nowcast/src/index";
+
+export const CROP_PX = 256;
+
+/** What a URL asks for: a place name, or a position. */
+export type NowcastQuery = { place: string } | { lat: number; lon: number };
+
+/** Reads ?place= or ?lat=&lon= (null when neither is there); a malformed position is an error message. */
+export function readQuery(params: URLSearchParams): { query: NowcastQuery | null; problem: string | null } {
+  const place = params.get("place")?.trim();
+  if (place) return { query: { place }, problem: null };
+  const latText = params.get("lat"), lonText = params.get("lon");
+  if (latText === null && lonText === null) return { query: null, problem: null };
+  const lat = Number(latText), lon = Number(lonText);
+  if (!latText || !lonText || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    return { query: null, problem: "The link's position is not valid: it needs lat between -90 and 90 and lon between -180 and 180." };
+  }
+  return { query: { lat, lon }, problem: null };
+}
+
+export function queryString(query: NowcastQuery): string {
+  return "place" in query
+    ? `place=${encodeURIComponent(query.place)}`
+    : `lat=${encodeURIComponent(String(query.lat))}&lon=${encodeURIComponent(String(query.lon))}`;
+}
+
+/** The API's error, in words a reader can act on. */
+export function explainError(status: number, code: string, message: string, query: NowcastQuery): string {
+  const what = "place" in query ? `"${query.place}"` : `${query.lat.toFixed(3)}, ${query.lon.toFixed(3)}`;
+  switch (code) {
+    case "unknown_place":
+      return `No place called ${what} is known. Check the spelling, or pick a place from the suggestions.`;
+    case "outside_coverage":
+      return `${what} is outside the radar's coverage (Finland and its surroundings), so there is no nowcast for it. Try a place in Finland.`;
+    case "no_radar_data":
+      return "No radar data has arrived yet. Try again in a minute.";
+    case "insufficient_radar_data":
+      return "The newest radar frames are not all there yet, so the model cannot run. Try again in a minute.";
+    case "invalid_request":
+      return `That request could not be read: ${message}`;
+  }
+  if (status === 401) return "Your session has ended. Sign in again to see nowcasts.";
+  return `The nowcast could not be loaded (HTTP ${status}${message ? `: ${message}` : ""}). Try again in a moment.`;
+}
+
+async function mapGeometry(platform: App.Platform | undefined, response: NowcastResponse): Promise<MapGeometry | null> {
+  const env = platform?.env;
+  if (!env?.CACHE) return null;
+  try {
+    const latest = await latestRadar(env, response.nowcast.source);
+    if (!latest) return null;
+    const { location } = response.nowcast;
+    const crop = cropGeoref(latest.georef, location.lat, location.lon, CROP_PX);
+    const place = latLonToPixel(crop, response.query.lat, response.query.lon);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    return {
+      size: CROP_PX,
+      kmPerPx: crop.pixelWidthM / 1000,
+      ...basemapPaths(crop),
+      place: { x: round(place.x), y: round(place.y) },
+    };
+  } catch {
+    // A basemap problem never costs the reader the nowcast itself.
+    return null;
+  }
+}
+
+/** Calls GET /api/nowcast for the query (fresh: run the model now) and adds the crop's basemap. */
+export async function loadNowcastView(
+  platform: App.Platform | undefined,
+  request: Request,
+  query: NowcastQuery,
+  options: { fresh?: boolean; headers?: HeadersInit } = {},
+): Promise<ViewResult> {
+  const path = `/api/nowcast?${queryString(query)}${options.fresh ? "&fresh=1" : ""}`;
+  let res: Response;
+  try {
+    res = await apiFetch(platform, request, path, { headers: options.headers });
+  } catch (error) {
+    return { ok: false, status: 503, code: "unavailable", message: `The nowcast service did not answer (${error instanceof Error ? error.message : String(error)}).` };
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const code = body?.error?.code ?? "http_error";
+    return { ok: false, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
+  }
+  const response = (await res.json()) as NowcastResponse;
+  return { ok: true, view: { response, map: await mapGeometry(platform, response) } };
+}
