@@ -1,8 +1,16 @@
 // npm run --silent bench:skill -- --frames DIR [--crop LAT,LON,PIXELS] [--models a,b] [--stride N]
 // Prints exactly one JSON object on stdout; progress goes to stderr.
 import { parseArgs } from "node:util";
-import { readComposites } from "../node/radarFiles.js";
-import { cropAround, eligibleStarts, getModel, NOWCAST_MODELS, type RadarFrame, scoreNowcasts } from "../src/index.js";
+import { listCompositeFiles, readCompositeFile } from "../node/radarFiles.js";
+import {
+  cropAround,
+  eligibleStarts,
+  getModel,
+  NOWCAST_MODELS,
+  RadarFormatError,
+  type RadarFrame,
+  scoreNowcasts,
+} from "../src/index.js";
 import { median, rounded } from "./stats.js";
 
 const PAST_FRAMES = 3;
@@ -15,6 +23,20 @@ function parseCrop(text: string): { lat: number; lon: number; sizePx: number } {
     throw new Error(`--crop wants LAT,LON,PIXELS, not '${text}'`);
   }
   return { lat, lon, sizePx };
+}
+
+/** Every composite under dir by obstime; a corrupt file is reported and left out, like a missing one. */
+async function readReadableComposites(dir: string): Promise<RadarFrame[]> {
+  const frames: RadarFrame[] = [];
+  for (const file of await listCompositeFiles(dir)) {
+    try {
+      frames.push(await readCompositeFile(file));
+    } catch (error) {
+      if (!(error instanceof RadarFormatError)) throw error;
+      console.error(`skipping ${file}: ${error.message}`);
+    }
+  }
+  return frames.sort((a, b) => a.obstime.getTime() - b.obstime.getTime());
 }
 
 async function main(): Promise<void> {
@@ -30,8 +52,8 @@ async function main(): Promise<void> {
   const stride = Number(values.stride);
   const models = values.models.split(",").map((name) => getModel(name.trim()));
 
-  let frames: RadarFrame[] = await readComposites(values.frames);
-  if (frames.length === 0) throw new Error(`no *.pgm.gz under ${values.frames}`);
+  let frames = await readReadableComposites(values.frames);
+  if (frames.length === 0) throw new Error(`no readable *.pgm.gz under ${values.frames}`);
   if (values.crop) {
     const { lat, lon, sizePx } = parseCrop(values.crop);
     frames = frames.map((frame) => cropAround(frame, lat, lon, sizePx));

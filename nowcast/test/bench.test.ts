@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,8 @@ beforeAll(async () => {
   await Promise.all(
     files.map((file, k) => symlink(file, join(framesDir, k % 2 ? "even/deeper" : ".", basename(file)))),
   );
+  // A corrupt file is left out, not fatal.
+  await writeFile(join(framesDir, "201609281600_corrupt.pgm.gz"), "not a composite");
 });
 
 afterAll(async () => {
@@ -34,6 +36,7 @@ describe("bench:skill", () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("skipping");
     const report = JSON.parse(run.stdout);
     expect(report.event).toEqual({
       frames: 16,
