@@ -25,5 +25,11 @@ export async function runCron(cron: string, scheduledAt: Date, env: Env): Promis
     log("warn", "cron trigger has no job", { cron });
     return;
   }
-  await job(scheduledAt, env);
+  try {
+    await job(scheduledAt, env);
+  } catch (error) {
+    // waitUntil would swallow it: log it, then let the platform record the failed run.
+    log("error", "cron job failed", { cron, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    throw error;
+  }
 }
