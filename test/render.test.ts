@@ -11,7 +11,6 @@ import {
   encodeLegendPng,
   encodePng,
   FIRST_STEP_INDEX,
-  FMI_ZR,
   legend,
   MARKER_HALO_INDEX,
   MARKER_INDEX,
@@ -21,8 +20,8 @@ import {
   RAIN_PALETTE,
   RAIN_RATE_STEPS,
   type Rgba,
-  type ZRelation,
 } from "../worker/render";
+import { FMI_ZR, MARSHALL_PALMER, type ZRelation } from "../nowcast/src/index";
 
 // Workers tests cannot read files: Vite inlines the real composites (outside the repo, in
 // shared/) as base64 data URLs at transform time. `?url&inline` works for any file type.
@@ -31,8 +30,6 @@ const COMPOSITES = import.meta.glob<string>("../../shared/data/radar/fmi/2016092
   import: "default",
   eager: true,
 });
-
-const MARSHALL_PALMER: ZRelation = { a: 200, b: 1.6 };
 
 /** A decoded composite: raw 8-bit samples and dBZ ((value - 64) / 2, 255 = no data -> NaN). */
 type Composite = { name: string; width: number; height: number; samples: Uint8Array; dbz: Float32Array };

@@ -1,16 +1,6 @@
 // Reflectivity (dBZ) -> palette indexes of the rain-rate scale.
+import { rainRateToDbz, type ZRelation } from "../../nowcast/src/index";
 import { FIRST_STEP_INDEX, NO_DATA_INDEX, NO_RAIN_INDEX, RAIN_RATE_STEPS, type RainRateStep } from "./colour-scale";
-
-/** Z = a·R^b, Z in mm^6/m^3, R in mm/h. Same shape as the nowcast engine's ZRelation. */
-export type ZRelation = { readonly a: number; readonly b: number };
-
-/** The FMI radar network's relation. */
-export const FMI_ZR: ZRelation = { a: 223, b: 1.53 };
-
-/** dBZ of a rain rate: 10·log10(a·R^b). */
-export function rainRateToDbz(mmPerHour: number, zr: ZRelation): number {
-  return 10 * Math.log10(zr.a) + 10 * zr.b * Math.log10(mmPerHour);
-}
 
 export type RainClassifier = {
   readonly zr: ZRelation;

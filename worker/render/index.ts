@@ -14,7 +14,7 @@ export {
   type RainRateStep,
   type Rgba,
 } from "./colour-scale";
-export { createRainClassifier, FMI_ZR, type RainClassifier, rainRateToDbz, type ZRelation } from "./classify";
+export { createRainClassifier, type RainClassifier } from "./classify";
 export { encodePng } from "./png";
 export { encodeGif, type GifOptions, type GifTiming } from "./gif";
 export { drawPlaceMarker, type MarkerOptions } from "./marker";
