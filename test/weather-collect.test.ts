@@ -123,6 +123,38 @@ describe("collecting a city from Open-Meteo (replay)", () => {
   });
 });
 
+describe("from collection to statistics", () => {
+  it("turns a day of hourly collections into that local day's statistics", async () => {
+    const madrid = (await db().select().from(weatherCities).where(eq(weatherCities.slug, "madrid")).get())!;
+    // 00:05 to 23:05 local time in Madrid (UTC+2 in June) on 2026-06-10.
+    for (let h = 0; h < 24; h++) {
+      const e = await scenario("madrid-day", { now: new Date(Date.UTC(2026, 5, 9, 22 + h, 5)).toISOString() });
+      expect((await collectCity(e, db(), unitSetId, madrid)).outcome).toBe("stored");
+    }
+    const rows = (await observationsOf(madrid)).filter((o) => o.rawKey.includes("source=open-meteo"));
+    expect(rows).toHaveLength(24);
+    const values = (key: "temperature" | "precipitation" | "windSpeed" | "relativeHumidity") => rows.map((r) => r[key]!);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+    const res = await call("/api/weather/stats/daily?from=2026-06-10&to=2026-06-10&city=madrid");
+    const { days } = (await res.json()) as { days: Record<string, number | string | null>[] };
+    expect(days).toHaveLength(1);
+    const day = days[0]!;
+    expect(day).toMatchObject({ city: "madrid", date: "2026-06-10", observations: 24 });
+    expect(day.temperatureMean).toBeCloseTo(mean(values("temperature")), 2);
+    expect(day.temperatureMin).toBe(Math.min(...values("temperature")));
+    expect(day.temperatureMax).toBe(Math.max(...values("temperature")));
+    // Each sample is a 15-minute amount: the day's total is estimated from their mean rate.
+    expect(day.precipitationSum).toBeCloseTo(mean(values("precipitation")) * 96, 2);
+    expect(day.windSpeedMean).toBeCloseTo(mean(values("windSpeed")), 2);
+    expect(day.relativeHumidityMean).toBeCloseTo(mean(values("relativeHumidity")), 2);
+    // A June day in Madrid from the climate normals: warm afternoons, a clear diurnal cycle, dry air.
+    expect(Number(day.temperatureMax)).toBeGreaterThan(24);
+    expect(Number(day.temperatureMax) - Number(day.temperatureMin)).toBeGreaterThan(8);
+    expect(Number(day.relativeHumidityMean)).toBeLessThan(60);
+  });
+});
+
 describe("bad input from the provider: logged, counted, retried, nothing half-written", () => {
   const cases: { mode: string; outcome: string; httpStatus: number | null; retry: boolean; landed: boolean; message: RegExp }[] = [
     { mode: "http_500", outcome: "http_error", httpStatus: 500, retry: true, landed: false, message: /^HTTP 500: Internal Server Error$/ },
@@ -171,7 +203,7 @@ describe("bad input from the provider: logged, counted, retried, nothing half-wr
     expect(res.status).toBe(200);
     const body = (await res.json()) as { total: number; outcomes: Record<string, number>; cities: { city: string; outcomes: Record<string, number> }[] };
     expect(body.outcomes).toMatchObject({ http_error: 4, timeout: 1, malformed_json: 1, invalid_payload: 2, network_error: 1, duplicate: 1 });
-    expect(body.outcomes.stored).toBeGreaterThanOrEqual(10);
+    expect(body.outcomes.stored).toBeGreaterThanOrEqual(34);
     expect(body.total).toBe(Object.values(body.outcomes).reduce((a, b) => a + b, 0));
     expect(body.cities.find((c) => c.city === "helsinki")?.outcomes.timeout).toBe(1);
     const none = await call("/api/weather/collection?from=2000-01-01&to=2000-01-02");
@@ -180,10 +212,10 @@ describe("bad input from the provider: logged, counted, retried, nothing half-wr
 });
 
 describe("the queue consumer and the 20-minute cron", () => {
-  it("acks stored and duplicate messages and retries failed ones with backoff, each on its own", async () => {
+  it("acks handled messages and retries failed ones, each on its own", async () => {
     const e = await scenario("queue", { now: "2026-08-01T12:10:00Z", fail: ["http_500"] });
-    // Messages for Madrid (fails first: 500), Seattle (stored) and Seattle again (duplicate), handled concurrently:
-    // the replay server serves the failure to whichever request reaches it first, so the cities are told apart by result.
+    // Madrid's first attempt meets a 500 and is retried; the second is stored. An unknown city is acked, a body
+    // that is no weather.collect job is refused by the shared consumer and retried.
     const madrid = (await db().select().from(weatherCities).where(eq(weatherCities.slug, "madrid")).get())!;
     const batch = createMessageBatch("nowcast-edge-jobs", [
       { id: "m-1", timestamp: new Date(), attempts: 1, body: { kind: "weather.collect", cityId: madrid.id, scheduledAt: Date.now() } },
@@ -202,14 +234,32 @@ describe("the queue consumer and the 20-minute cron", () => {
     const ctx2 = createExecutionContext();
     await consumeJobs(retried, e, ctx2);
     const result = await getQueueResult(retried, ctx2);
-    // stored, unknown city acked, invalid body retried by the shared consumer
     expect(result.explicitAcks.sort()).toEqual(["m-2", "m-3"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m-4"]);
-    const fetches = await fetchesOf(madrid);
+    const fetches = (await fetchesOf(madrid)).slice(-2);
     expect(fetches.map((f) => [f.attempt, f.outcome])).toEqual([
       [1, "http_error"],
       [2, "stored"],
     ]);
+  });
+
+  it("retries a message whose raw response could not be landed, and writes no row", async () => {
+    const e = await scenario("r2-down", { now: "2026-08-02T12:10:00Z" });
+    const brokenR2 = {
+      put: () => {
+        throw new Error("R2 is unreachable");
+      },
+    } as unknown as R2Bucket;
+    const before = (await observationsOf(helsinki)).length;
+    const batch = createMessageBatch("nowcast-edge-jobs", [
+      { id: "r-1", timestamp: new Date(), attempts: 3, body: { kind: "weather.collect", cityId: helsinki.id, scheduledAt: Date.now() } },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeJobs(batch, { ...e, FRAMES: brokenR2 }, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["r-1"]);
+    expect(result.explicitAcks).toEqual([]);
+    expect((await observationsOf(helsinki)).length).toBe(before);
   });
 
   it("backs off 30 s, 60 s, 120 s ... up to 15 minutes between attempts", () => {
@@ -242,6 +292,15 @@ describe("cities: admin adds and removes, everyone reads", () => {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
+
+  it("documents the weather routes in the OpenAPI document: reads public, changes behind the token", async () => {
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    for (const path of ["/api/weather/cities", "/api/weather/stats/daily", "/api/weather/stats/daily.csv", "/api/weather/stats/summary", "/api/weather/classifier"]) {
+      expect(doc.paths[path]?.get?.security, path).toEqual([]);
+    }
+    expect(doc.paths["/api/admin/weather/cities"]?.post?.security).toBeUndefined();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/admin/weather/cities/{slug}", "/api/admin/weather/replay", "/api/admin/weather/collect"]));
+  });
 
   it("lists the default cities without a token", async () => {
     const res = await call("/api/weather/cities");

@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import weatherCsv from "../node_modules/vega-datasets/data/weather.csv?raw";
 import { weatherObservations } from "../worker/db/schema";
+import { runCron } from "../worker/jobs/cron";
 import { evaluateClassifier } from "../worker/weather/classifier";
+import { CRON_WEATHER_CLASSIFIER } from "../worker/weather/cron";
 import { importVegaHistory } from "../worker/weather/history";
 import { RAW_PREFIX } from "../worker/weather/landing";
 import { PayloadError } from "../worker/weather/providers";
@@ -261,11 +263,20 @@ describe("the city classifier on the real data", () => {
     expect(await served.json()).toMatchObject({ id: run.id, accuracy: run.accuracy, baseline: run.baseline });
   }, 60_000);
 
-  it("409 when there is too little data to train; the landing brings the data back", async () => {
+  it("the daily cron retrains it", async () => {
+    const at = new Date("2026-11-23T03:30:00Z");
+    await runCron(CRON_WEATHER_CLASSIFIER, at, env);
+    const served = (await (await call("/api/weather/classifier")).json()) as { trainedAt: string; samples: number };
+    expect(served).toMatchObject({ trainedAt: at.toISOString(), samples: 2922 });
+  }, 60_000);
+
+  it("409 when there is too little data to train (the cron logs it and stores nothing); the landing brings the data back", async () => {
     await db().delete(weatherObservations);
     const res = await call("/api/admin/weather/classifier", { method: "POST", ...bearer(adminToken) });
     expect(res.status).toBe(409);
     expect((await errorOf(res)).code).toBe("not_enough_data");
+    await runCron(CRON_WEATHER_CLASSIFIER, new Date("2026-11-24T03:30:00Z"), env);
+    expect(((await (await call("/api/weather/classifier")).json()) as { trainedAt: string }).trainedAt).toBe("2026-11-23T03:30:00.000Z");
     const replayed = await call("/api/admin/weather/replay", { method: "POST", ...bearer(adminToken) });
     expect(await replayed.json()).toMatchObject({ objects: 96, inserted: 2922, duplicates: 0, rejected: [], done: true });
   });

@@ -5,7 +5,7 @@
 // network errors, malformed or incomplete payloads) are retried by the queue
 // with backoff and end in the dead-letter queue after max_retries.
 import { drizzle } from "drizzle-orm/d1";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import * as schema from "../db/schema";
 import { weatherCities, weatherFetches, type FetchOutcome, type WeatherCity } from "../db/schema";
@@ -70,6 +70,20 @@ export async function collectCity(env: Env, database: Db, unitSetId: number, cit
   const started = performance.now();
   const timeoutMs = fetchTimeoutMs(env);
 
+  // The collection log row; its outcome may be an SQL expression decided inside the write batch.
+  const fetchRow = (outcome: FetchOutcome | SQL, r: Pick<CollectOutcome, "httpStatus" | "rawKey" | "message">) => ({
+    id: crypto.randomUUID(),
+    cityId: city.id,
+    provider: provider.id,
+    attemptedAt,
+    attempt,
+    outcome,
+    httpStatus: r.httpStatus,
+    durationMs: Math.round(performance.now() - started),
+    rawKey: r.rawKey,
+    message: r.message,
+  });
+
   const finish = async (
     outcome: FetchOutcome,
     fields: { httpStatus?: number | null; rawKey?: string | null; message?: string | null; inserted?: number },
@@ -98,19 +112,6 @@ export async function collectCity(env: Env, database: Db, unitSetId: number, cit
     });
     return result;
   };
-
-  const fetchRow = (outcome: FetchOutcome | ReturnType<typeof sql>, r: Pick<CollectOutcome, "httpStatus" | "rawKey" | "message">) => ({
-    id: crypto.randomUUID(),
-    cityId: city.id,
-    provider: provider.id,
-    attemptedAt,
-    attempt,
-    outcome: outcome as FetchOutcome,
-    httpStatus: r.httpStatus,
-    durationMs: Math.round(performance.now() - started),
-    rawKey: r.rawKey,
-    message: r.message,
-  });
 
   let request: Request;
   try {
@@ -183,9 +184,15 @@ export async function collectWeatherJobs(jobs: Job<WeatherCollectJob>[], env: En
         message.ack();
         return;
       }
-      const outcome = await collectCity(env, database, unitSetId, city, message.attempts);
-      if (outcome.retry) message.retry({ delaySeconds: collectRetryDelaySeconds(message.attempts) });
-      else message.ack();
+      try {
+        const outcome = await collectCity(env, database, unitSetId, city, message.attempts);
+        if (outcome.retry) message.retry({ delaySeconds: collectRetryDelaySeconds(message.attempts) });
+        else message.ack();
+      } catch (error) {
+        // Our own storage failed (R2 or D1): the batch wrote nothing, so the whole attempt is retried.
+        log("error", "weather fetch failed to store", { city: city.slug, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) });
+        message.retry({ delaySeconds: collectRetryDelaySeconds(message.attempts) });
+      }
     }),
   );
 }

@@ -7,14 +7,15 @@ export function linear(domain: [number, number], range: [number, number]): (v: n
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
-/** Round tick values covering [min, max] with steps of 1, 2, 2.5 or 5 times a power of ten. */
+/** Round tick values from below min to above max with steps of 1, 2, 2.5 or 5 times a power of ten. */
 export function niceTicks(min: number, max: number, count = 6): number[] {
   const span = max - min || 1;
   const raw = span / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
+  const last = Math.ceil(max / step) * step;
+  for (let v = Math.floor(min / step) * step; v <= last + step * 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
   return ticks;
 }
 
