@@ -37,7 +37,11 @@ export async function startLocalStack(stateDir: string): Promise<LocalStack> {
   const deadline = Date.now() + 180_000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`local stack did not start in time:\n${output}`);
+    if (Date.now() > deadline) {
+      // Leave nothing running behind a failed start.
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      throw new Error(`local stack did not start in time:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   // Once up, its request logs are drained but not kept (a load test makes many).
