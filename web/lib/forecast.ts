@@ -22,10 +22,15 @@ export function sentence(response: NowcastResponse): string {
   const starts = Date.parse(events.startsAt);
   const inMinutes = Math.round((starts - now) / 60_000);
   const parts = [inMinutes <= 0 ? "Rain now" : `Rain starting in about ${inMinutes} min`];
-  if (events.peakAt !== null && events.peakMmPerHour !== null && Date.parse(events.peakAt) > Math.max(starts, now)) {
-    parts.push(`heaviest around ${clockTime(events.peakAt)}`);
+  const peak = events.peakAt !== null && events.peakMmPerHour !== null ? Date.parse(events.peakAt) : null;
+  const stops = events.stopsAt === null ? null : Date.parse(events.stopsAt);
+  if (peak !== null && stops !== null && peak > stops) {
+    // The rain stops, then comes back heavier: say it in that order.
+    parts.push(`dry by ${clockTime(stops)}`, `then rain again, heaviest around ${clockTime(peak)}`);
+    return `${parts.join(", ")}.`;
   }
-  parts.push(events.stopsAt === null ? `continuing past ${clockTime(end)}` : `dry again by ${clockTime(events.stopsAt)}`);
+  if (peak !== null && peak > Math.max(starts, now)) parts.push(`heaviest around ${clockTime(peak)}`);
+  parts.push(stops === null ? `continuing past ${clockTime(end)}` : `dry again by ${clockTime(stops)}`);
   return `${parts.join(", ")}.`;
 }
 

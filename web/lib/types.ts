@@ -2,6 +2,7 @@
 // Worker's own schemas: nothing of the Worker reaches the browser bundle.
 import type { z } from "@hono/zod-openapi";
 import type { nowcastResponseSchema } from "../../worker/nowcast/payload";
+import type { ingestStatusSchema } from "../../worker/routes/ingest";
 
 export type NowcastResponse = z.infer<typeof nowcastResponseSchema>;
 export type Nowcast = NowcastResponse["nowcast"];
@@ -67,3 +68,6 @@ export interface MapFrame {
   url: string;
   kind: "observed" | "forecast";
 }
+
+/** GET /api/ingest/status (admin). */
+export type IngestStatus = z.infer<typeof ingestStatusSchema>;

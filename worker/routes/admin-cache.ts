@@ -46,7 +46,8 @@ const cacheStatsRoute = createRoute({
 export const adminCacheRoutes = createRouter().openapi(cacheStatsRoute, async (c) => {
   const hours = c.req.valid("query").hours ?? 24;
   const since = new Date(Date.now() - hours * HOUR_MS);
-  const hour = sql<number>`(${requests.requestedAt} / ${HOUR_MS}) * ${HOUR_MS}`;
+  // Whole hours: integer division in SQL (a bound parameter would make it a REAL division).
+  const hour = sql<number>`(${requests.requestedAt} / ${sql.raw(String(HOUR_MS))}) * ${sql.raw(String(HOUR_MS))}`;
   const rows = await c
     .get("db")
     .select({

@@ -8,7 +8,7 @@ export const load: PageServerLoad = async ({ platform, request, url }) => {
   const status = await fetchAdmin<Record<string, unknown>>(platform, request, "/api/ingest/status");
   const newest = status.state === "ok" ? newestFrameTime(status.data) : null;
   const since = new Date((newest ?? Date.now()) - hours * 3600_000).toISOString();
-  const fetched = await fetchAdmin<unknown>(platform, request, `/api/frames?since=${encodeURIComponent(since)}`);
+  const fetched = await fetchAdmin<unknown>(platform, request, `/api/frames?since=${encodeURIComponent(since)}&limit=2000`);
   const frames: FrameParams[] = fetched.state === "ok" ? frameSeries(fetched.data) : [];
   return {
     hours,
