@@ -3,6 +3,14 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
+import {
+  DEFAULT_VARIATIONAL_OPTIONS,
+  dbzToRainRate,
+  estimateMotion,
+  FMI_ZR,
+  pixelToLatLon,
+  readFmiPgm,
+} from "../../nowcast/src/index";
 import type { IngestRunReport } from "../../worker/ingest/run";
 import { lastRunKey } from "../../worker/ingest/run";
 import worker from "../../worker/index";
@@ -32,6 +40,12 @@ export function radarScenario(name: string) {
       control({ frames: Object.fromEntries(Object.entries(frames).map(([stamp, bytes]) => [stamp, toBase64(bytes)])) }),
     fail: (modes: Record<string, string[]>) => control({ fail: modes }),
     requests: async () => (await control({})).requests,
+    /** The bytes this scenario serves for an observation time (at or before its clock). */
+    async frame(obstime: Date): Promise<Uint8Array<ArrayBuffer>> {
+      const res = await fetch(radarFrameUrl(`${base}${FMI_URL_TEMPLATE_PATH}`, obstime));
+      if (!res.ok) throw new Error(`scenario ${name} frame ${obstime.toISOString()}: ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
   };
 }
 
@@ -83,4 +97,78 @@ export async function withHeader(gz: Uint8Array, edit: (header: string) => strin
   for (let i = 0; i < header.length; i++) out[i] = header.charCodeAt(i);
   out.set(pgm.subarray(end), header.length);
   return gzip(out);
+}
+
+// ---------------------------------------------------------------------------
+// The parameters of a frame computed directly with the engine, written apart
+// from worker/ingest/parameters.ts, to check what the pipeline stored.
+
+export interface DirectParameters {
+  sha256: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  fractionAbove05: number;
+  fractionAbove5: number;
+  meanDbz: number | null;
+  maxDbz: number | null;
+  centroidLat: number | null;
+  centroidLon: number | null;
+  motionUPx: number | null;
+  motionVPx: number | null;
+}
+
+export async function directParameters(bytes: Uint8Array<ArrayBuffer>, previousBytes: Uint8Array | null): Promise<DirectParameters> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const frame = await readFmiPgm(bytes);
+  const withData: number[] = [];
+  let wet = 0;
+  let heavy = 0;
+  let w = 0;
+  let wx = 0;
+  let wy = 0;
+  frame.dbz.forEach((dbz, i) => {
+    if (Number.isNaN(dbz)) return;
+    withData.push(dbz);
+    const rate = dbzToRainRate(dbz, FMI_ZR);
+    if (rate > 0.5) {
+      wet++;
+      w += rate;
+      wx += rate * ((i % frame.width) + 0.5);
+      wy += rate * (Math.floor(i / frame.width) + 0.5);
+    }
+    if (rate > 5) heavy++;
+  });
+  const centroid = w > 0 ? pixelToLatLon(frame.georef, wx / w, wy / w) : null;
+  let motion: { u: number; v: number } | null = null;
+  if (previousBytes) {
+    const previous = await readFmiPgm(previousBytes);
+    const field = estimateMotion([previous.dbz, frame.dbz], frame.width, frame.height, FMI_ZR, { cellPx: 8, variational: DEFAULT_VARIATIONAL_OPTIONS });
+    motion = { u: field.u.reduce((a, b) => a + b, 0) / field.u.length, v: field.v.reduce((a, b) => a + b, 0) / field.v.length };
+  }
+  return {
+    sha256,
+    sizeBytes: bytes.byteLength,
+    width: frame.width,
+    height: frame.height,
+    fractionAbove05: wet / withData.length,
+    fractionAbove5: heavy / withData.length,
+    meanDbz: withData.reduce((a, b) => a + b, 0) / withData.length,
+    maxDbz: withData.reduce((a, b) => Math.max(a, b), -Infinity),
+    centroidLat: centroid?.lat ?? null,
+    centroidLon: centroid?.lon ?? null,
+    motionUPx: motion?.u ?? null,
+    motionVPx: motion?.v ?? null,
+  };
+}
+
+/** Equal up to the last bits a float can lose on its way through JSON and SQLite. */
+export function close(actual: number | null, expected: number | null, what = "value"): void {
+  if (actual === null || expected === null) {
+    if (actual !== expected) throw new Error(`${what}: ${actual} is not ${expected}`);
+    return;
+  }
+  const tolerance = 1e-12 * Math.max(1, Math.abs(expected));
+  if (!(Math.abs(actual - expected) <= tolerance)) throw new Error(`${what}: ${actual} is not ${expected}`);
 }

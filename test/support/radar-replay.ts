@@ -9,8 +9,9 @@
 //   GET      /s/{name}/__control          {"now", "requests": [{method, stamp, status}]}
 //
 // A frame override serves those bytes at that time (also where the archive has none);
-// failure modes, taken one per request: "http_503", "reset" (socket closed), "timeout"
-// (no answer for 30 s), "chunked" (the real frame without Content-Length).
+// failure modes, taken one per request (keyed "stamp" for GET, "HEAD stamp" for HEAD):
+// "http_503", "reset" (socket closed), "timeout" (no answer for 30 s), "chunked" (the
+// frame without Content-Length).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listRadarFiles } from "../../worker/dev/radar-files";
 import { startRadarReplay } from "../../worker/dev/radar-replay-server";
@@ -48,6 +49,12 @@ export async function startRadarScenarioReplay(): Promise<{ url: string; close()
     return s;
   };
   const held = new Set<ServerResponse>();
+  /** The replay server's bytes for a frame path (a HEAD gets a body of the right size), or its error status. */
+  const fromUpstream = async (path: string, method: string): Promise<Buffer | number> => {
+    const answer = await fetch(`${upstream.url}${path}`, { method });
+    if (!answer.ok) return answer.status;
+    return method === "HEAD" ? Buffer.alloc(Number(answer.headers.get("content-length") ?? 0)) : Buffer.from(await answer.arrayBuffer());
+  };
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://replay");
@@ -82,7 +89,8 @@ export async function startRadarScenarioReplay(): Promise<{ url: string; close()
         record(404);
         return res.writeHead(404, { "content-type": "text/plain" }).end("no such frame");
       }
-      const mode = s.fail.get(stamp)?.shift();
+      // Failures are queued per "stamp" (GET) or "HEAD stamp".
+      const mode = s.fail.get(method === "GET" ? stamp : `${method} ${stamp}`)?.shift();
       if (mode === "http_503") {
         record(503);
         return res.writeHead(503, { "content-type": "text/plain" }).end("unavailable");
@@ -100,23 +108,19 @@ export async function startRadarScenarioReplay(): Promise<{ url: string; close()
         }, 30_000).unref();
         return;
       }
-      let bytes = s.frames.get(stamp);
-      if (!bytes) {
-        const answer = await fetch(`${upstream.url}${rest}`, { method });
-        if (!answer.ok) {
-          record(answer.status);
-          return res.writeHead(answer.status, { "content-type": "text/plain" }).end("no such frame");
-        }
-        bytes = method === "HEAD" ? Buffer.alloc(Number(answer.headers.get("content-length") ?? 0)) : Buffer.from(await answer.arrayBuffer());
+      const body = s.frames.get(stamp) ?? (await fromUpstream(rest, method));
+      if (typeof body === "number") {
+        record(body);
+        return res.writeHead(body, { "content-type": "text/plain" }).end("no such frame");
       }
       record(200);
       if (mode === "chunked") {
         res.writeHead(200, { "content-type": "application/octet-stream" });
-        for (let i = 0; i < bytes.length; i += 65_536) res.write(bytes.subarray(i, i + 65_536));
+        for (let i = 0; i < body.length; i += 65_536) res.write(body.subarray(i, i + 65_536));
         return res.end();
       }
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
-      return method === "HEAD" ? res.end() : res.end(bytes);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length });
+      return method === "HEAD" ? res.end() : res.end(body);
     } catch (error) {
       return json(res, 500, { error: error instanceof Error ? error.message : String(error) });
     }

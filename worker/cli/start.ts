@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { upsertUser } from "../users";
 import { DEMO_USER } from "./demo-user";
-import { loadRadarArchive } from "./load-radar";
+import { ingestArchive, startLocalRadarSource } from "../ingest/local";
 import { die, statePath, withLocalEnv } from "./local-env";
 import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
 import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
@@ -26,28 +26,29 @@ if (!existsSync(".dev.vars")) {
 }
 step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
 step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
-console.log("\n▶ seeding the demo user, loading the radar archive into local R2");
-const radar = await withLocalEnv(async (env) => {
+console.log("\n▶ seeding the demo user");
+await withLocalEnv(async (env) => {
   await upsertUser(drizzle(env.DB, { schema }), DEMO_USER);
-  return loadRadarArchive(env);
 });
-console.log(`radar: ${radar.files} frames (${radar.stored} new), newest ${radar.newest?.toISOString() ?? "none"}`);
 console.log("\n▶ importing the city weather history (vega-datasets weather.csv)");
 console.log(describeImport(await withLocalEnv((env) => importShippedWeatherHistory(env))));
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
+// Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
+const radarSource = await startLocalRadarSource();
 
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", ...weatherVars, ...persistArgs], {
+  "--var", "NOWCAST_CLOCK:latest-frame", ...weatherVars, ...radarSource.vars, ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     dev.kill(signal);
     void weatherReplay?.close();
+    void radarSource.replay.close();
   });
 }
 dev.on("exit", (code) => process.exit(code ?? 0));
@@ -57,6 +58,12 @@ for (let attempt = 0; attempt < 120; attempt++) {
   await new Promise((r) => setTimeout(r, 500));
   const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
   if (ok) {
+    console.log(`\n▶ ingesting the radar archive through the pipeline (replay ${radarSource.replay.url} -> cron -> R2 -> queue -> D1)`);
+    const radar = await ingestArchive(base, radarSource, DEMO_USER).catch((error: Error) => {
+      dev.kill("SIGTERM");
+      return die(`radar ingest: ${error.message}`);
+    });
+    console.log(`radar: newest frame ${radar.newestStored ?? "none"}; ${radar.runs.stored} frames stored in ${radar.runs.count} runs, ${radar.frames} rows in D1 so far (the rest within the queue's batch timeout), ${radar.refused.total} refused`);
     console.log(`
 Nowcast Edge is running.
   Site:      ${base}/
@@ -64,6 +71,7 @@ Nowcast Edge is running.
   API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
   Health:    ${base}/api/health
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
+  Radar:     ${base}/api/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
 Press Ctrl+C to stop.`);
     break;

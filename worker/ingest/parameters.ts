@@ -17,7 +17,7 @@ export const HEAVY_THRESHOLD_MM_PER_HOUR = 5;
 /**
  * Motion for the frame's mean: the engine's estimator on 8-pixel (~8 km) cells. The mean of
  * a smooth field loses little on the coarser grid, and a run of 24 frames stays fast (about
- * 40-60 ms a pair, against 250-450 ms on the nowcast's 4-pixel cells; see worker/ingest/README.md).
+ * 40-60 ms a pair in Node, against 250-450 ms on the nowcast's 4-pixel cells; README "Radar ingest").
  */
 export const INGEST_MOTION_OPTIONS: MotionOptions = { cellPx: 8, variational: DEFAULT_VARIATIONAL_OPTIONS };
 

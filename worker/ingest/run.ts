@@ -71,7 +71,7 @@ export interface IngestRunReport {
   failed: number;
   repaired: number;
   refused: Partial<Record<RefusalReason, number>>;
-  /** The newest frame this run stored (and queued). */
+  /** The newest frame this run stored or repaired (and queued). */
   newest: string | null;
   error: string | null;
 }
@@ -155,7 +155,12 @@ class IngestRun {
     } else {
       this.mode = "probe";
       const newest = await this.probeNewest(head);
-      this.candidates = newest === null ? [] : slots(newest - (settings.maxCatchupFrames - 1) * step, newest, step);
+      if (newest !== null) {
+        // The source lags the clock: its window may reach frames stored before.
+        const from = newest - (settings.maxCatchupFrames - 1) * step;
+        const earlier = from < windowStart ? await storedFrames(env, source.id, from, windowStart - step) : new Map<number, Date>();
+        this.candidates = slots(earlier.size ? Math.max(...earlier.keys()) + step : from, newest, step);
+      }
     }
     const repairs = await this.framesWithoutRows(stored, windowStart, head);
     const work = [...this.candidates.map((t) => ({ t, repair: false })), ...repairs.map((t) => ({ t, repair: true }))].sort((a, b) => a.t - b.t);
@@ -296,6 +301,7 @@ class IngestRun {
     this.previous = frame;
     await this.env.JOBS.send(message, { contentType: "json" });
     this.repaired++;
+    if (!this.newest || this.newest.obstime < frame.obstime) this.newest = frame;
     log("warn", "radar frame parameters sent again", { key: message.key, uploaded: object.uploaded.toISOString() });
     return true;
   }

@@ -98,6 +98,7 @@ export async function computeNowcast(
     stepMinutes: result.stepMinutes,
     location,
     neighbourhoodKm: POINT_RADIUS_PX * 2 + 1,
+    georef: analysis.georef,
     series: Array.from(point.minutes, (minutes, k) => ({
       minutes,
       time: iso(t0 + minutes * 60_000),

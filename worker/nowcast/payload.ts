@@ -16,6 +16,24 @@ export const rainEventsSchema = z.object({
 
 const frameLink = z.object({ time: isoTime, url: z.string() });
 
+/** The engine's Georeference: where the frames' pixels lie, so a map can be drawn under them. */
+export const georeferenceSchema = z
+  .object({
+    projection: z.object({
+      kind: z.literal("polar-stereographic"),
+      centralLongitudeDeg: z.number(),
+      trueLatitudeDeg: z.number(),
+      sphereRadiusM: z.number(),
+    }),
+    westM: z.number(),
+    northM: z.number(),
+    pixelWidthM: z.number(),
+    pixelHeightM: z.number(),
+    width: z.number().int(),
+    height: z.number().int(),
+  })
+  .openapi("Georeference");
+
 /** A stored nowcast of one location, as kept in KV and served inside the response. */
 export const nowcastPayloadSchema = z
   .object({
@@ -28,6 +46,7 @@ export const nowcastPayloadSchema = z
     stepMinutes: z.number(),
     location: z.object({ id: z.number().int(), name: z.string(), country: z.string().nullable(), lat: z.number(), lon: z.number() }),
     neighbourhoodKm: z.number().openapi({ description: "Side of the square the point series is averaged over" }),
+    georef: georeferenceSchema.openapi({ description: "The grid of the frames (a crop of the composite centred on the location)" }),
     series: z.array(
       z.object({
         minutes: z.number().int(),

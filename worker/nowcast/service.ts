@@ -46,6 +46,9 @@ export function recomputeNowcast(env: Env, db: Db, location: IndexedLocation, la
   return run;
 }
 
+/** Subjects of tokens the product issues to itself (the site's landing example). */
+export const INTERNAL_SUBJECT_PREFIX = "site:";
+
 export interface NowcastQuery {
   lat: number;
   lon: number;
@@ -75,7 +78,10 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   const reason = query.fresh ? "fresh" : !cached ? "miss" : cached.radarTimeMs < latest.obstime.getTime() ? "stale" : "hit";
   const entry = reason === "hit" ? cached! : await recomputeNowcast(env, db, location, latest, settings);
   const cacheStatus = reason === "hit" ? "HIT" : "MISS";
-  countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
+  // The product's own server-side calls (subjects "site:...") are not demand.
+  if (!query.userId?.startsWith(INTERNAL_SUBJECT_PREFIX)) {
+    countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
+  }
 
   const ageSeconds = Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
   const now = settings.clock === "latest-frame" ? latest.obstime : new Date();

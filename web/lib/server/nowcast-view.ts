@@ -1,13 +1,10 @@
 // The nowcast as the site shows it: the API's answer (called in process) plus
 // the basemap of its radar crop, projected onto the radar grid here on the
 // server so that the browser gets a few kilobytes of path data, not an atlas.
-import { latestRadar } from "../../../worker/radar/frame-store";
 import { apiFetch } from "../api";
 import type { MapGeometry, NowcastResponse, ViewResult } from "../types";
-import { basemapPaths, cropGeoref } from "./basemap/projection";
+import { basemapPaths } from "./basemap/projection";
 import { latLonToPixel } from "../../../nowcast/src/index";
-
-export const CROP_PX = 256;
 
 /** What a URL asks for: a place name, or a position. */
 export type NowcastQuery = { place: string } | { lat: number; lon: number };
@@ -50,18 +47,13 @@ export function explainError(status: number, code: string, message: string, quer
   return `The nowcast could not be loaded (HTTP ${status}${message ? `: ${message}` : ""}). Try again in a moment.`;
 }
 
-async function mapGeometry(platform: App.Platform | undefined, response: NowcastResponse): Promise<MapGeometry | null> {
-  const env = platform?.env;
-  if (!env?.CACHE) return null;
+function mapGeometry(response: NowcastResponse): MapGeometry | null {
   try {
-    const latest = await latestRadar(env, response.nowcast.source);
-    if (!latest) return null;
-    const { location } = response.nowcast;
-    const crop = cropGeoref(latest.georef, location.lat, location.lon, CROP_PX);
+    const crop = response.nowcast.georef;
     const place = latLonToPixel(crop, response.query.lat, response.query.lon);
     const round = (v: number) => Math.round(v * 10) / 10;
     return {
-      size: CROP_PX,
+      size: crop.width,
       kmPerPx: crop.pixelWidthM / 1000,
       ...basemapPaths(crop),
       place: { x: round(place.x), y: round(place.y) },
@@ -92,5 +84,5 @@ export async function loadNowcastView(
     return { ok: false, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
   }
   const response = (await res.json()) as NowcastResponse;
-  return { ok: true, view: { response, map: await mapGeometry(platform, response) } };
+  return { ok: true, view: { response, map: mapGeometry(response) } };
 }

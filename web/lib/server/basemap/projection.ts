@@ -1,7 +1,7 @@
 // The offline basemap projected onto the radar grid: each 256 x 256 crop of
 // the composite gets its land (whose outline is the coast) and country borders
 // as SVG path data in crop pixels, which the browser draws under the radar.
-import { latLonToPixel, pixelToLatLon, subGrid, type Georeference } from "../../../../nowcast/src/index";
+import { latLonToPixel, pixelToLatLon, type Georeference } from "../../../../nowcast/src/index";
 import data from "./fennoscandia.json";
 
 interface Shape {
@@ -36,17 +36,6 @@ function decode(encoded: number[]): Shape {
 function loaded() {
   shapes ??= { land: data.land.map(decode), borders: data.borders.map(decode) };
   return shapes;
-}
-
-/**
- * The georeference of the crop the nowcast engine cuts around a place: the same
- * arithmetic as cropAround in nowcast/src/crop.ts (the place falls in crop pixel
- * (floor(size / 2), floor(size / 2))).
- */
-export function cropGeoref(grid: Georeference, lat: number, lon: number, size = 256): Georeference {
-  const { x, y } = latLonToPixel(grid, lat, lon);
-  const half = Math.floor(size / 2);
-  return subGrid(grid, Math.floor(x) - half, Math.floor(y) - half, size, size);
 }
 
 // Clip rectangle, a little larger than the crop so that the edges the clipping
