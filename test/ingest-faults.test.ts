@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ingestCounters, ingestRefusals, radarFrames } from "../worker/db/schema";
 import { runIngest, type IngestRunReport } from "../worker/ingest/run";
 import { radarFrameKey } from "../worker/radar/frame-store";
-import { bearer, call, createUser, db, tokenFor } from "./support/helpers";
+import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
 import { close, directParameters, gunzip, gzip, radarScenario, runIngestCron, withHeader, type TestEnv } from "./support/radar-replay-client";
 
 const STEP = 5 * 60_000;
@@ -16,16 +16,6 @@ const at = (hhmm: string) => new Date(`2016-09-28T${hhmm}:00Z`);
 const hhmm = (t: Date | string) => new Date(t).toISOString().slice(11, 16);
 const stampOf = (t: string) => `20160928${t.replace(":", "")}`;
 const originals = radarScenario("originals");
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const rows = () => db().select().from(radarFrames).where(eq(radarFrames.source, "fmi")).orderBy(radarFrames.obstime);
 /** Waits for n rows, then a queue delivery's worth longer to be sure no more come. */

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radarFrames } from "../worker/db/schema";
 import { radarFrameKey, latestRadar } from "../worker/radar/frame-store";
-import { bearer, call, createUser, db, errorOf, tokenFor } from "./support/helpers";
+import { bearer, call, createUser, db, errorOf, tokenFor, until } from "./support/helpers";
 import { close, directParameters, productReplay, runIngestCron } from "./support/radar-replay-client";
 
 const STEP = 5 * 60_000;
@@ -18,16 +18,6 @@ const range = (from: string, to: string) => {
   for (let t = at(from).getTime(); t <= at(to).getTime(); t += STEP) times.push(hhmm(new Date(t)));
   return times;
 };
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function rows() {
   return db().select().from(radarFrames).where(eq(radarFrames.source, "fmi")).orderBy(radarFrames.obstime);

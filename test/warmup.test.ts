@@ -9,7 +9,7 @@ import { consumeJobs } from "../worker/jobs/queue";
 import { readCachedNowcast } from "../worker/nowcast/cache";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
-import { bearer, call, createUser, db, tokenFor } from "./support/helpers";
+import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
 import { seedRadar } from "./support/radar";
 
 let auth: RequestInit;
@@ -19,16 +19,6 @@ beforeAll(async () => {
   adminAuth = bearer(await tokenFor(await createUser("warm-admin@example.com", "warm password 2", "admin")));
   await seedRadar("201609281800");
 });
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const placeId = (name: string) => gazetteer().search(name, 1)[0]!.geonameId;
 

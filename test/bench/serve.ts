@@ -5,7 +5,6 @@
 // object on stdout; progress on stderr.
 import autocannon from "autocannon";
 import { startLocalStack } from "../e2e/local-stack";
-import { DEMO_USER } from "../../worker/cli/demo-user";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -31,12 +30,7 @@ async function load(url: string, token: string, connections: number, duration: n
 progress("starting the local product ...");
 const stack = await startLocalStack(".wrangler/bench-state");
 try {
-  const login = await fetch(`${stack.baseUrl}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_USER.password }),
-  });
-  const { token } = (await login.json()) as { token: string };
+  const token = await stack.demoToken();
   const bare = `${stack.baseUrl}/api/ping`;
   const hit = `${stack.baseUrl}/api/nowcast?lat=60.1699&lon=24.9384`;
   const first = await fetch(hit, { headers: { authorization: `Bearer ${token}` } });

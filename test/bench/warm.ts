@@ -4,7 +4,6 @@
 // is no request history, so the warm-up takes its default list (the 50 most
 // populous places the radar covers). Prints one JSON object on stdout.
 import { startLocalStack } from "../e2e/local-stack";
-import { DEMO_USER } from "../../worker/cli/demo-user";
 
 const TIMEOUT_MS = 180_000;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -12,12 +11,7 @@ const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 progress("starting the local product ...");
 const stack = await startLocalStack(".wrangler/bench-warm-state");
 try {
-  const login = await fetch(`${stack.baseUrl}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_USER.password }),
-  });
-  const { token } = (await login.json()) as { token: string };
+  const token = await stack.demoToken();
   const runs = async () => {
     const res = await fetch(`${stack.baseUrl}/api/admin/warmup-runs`, { headers: { authorization: `Bearer ${token}` } });
     return ((await res.json()) as { runs: { id: string; planned: number; done: number; failed: number; finishedAt: string | null; startedAt: string }[] }).runs;

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { DEMO_USER } from "../../worker/cli/demo-user";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,6 +19,8 @@ async function freePort(): Promise<number> {
 
 export interface LocalStack {
   baseUrl: string;
+  /** A token of the seeded demo admin, from the running product's own sign-in. */
+  demoToken(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,15 @@ export async function startLocalStack(stateDir: string): Promise<LocalStack> {
   child.stderr?.resume();
   return {
     baseUrl,
+    async demoToken() {
+      const res = await fetch(`${baseUrl}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_USER.password }),
+      });
+      if (!res.ok) throw new Error(`demo sign-in failed: ${res.status}`);
+      return ((await res.json()) as { token: string }).token;
+    },
     async stop() {
       if (child.exitCode !== null || child.pid === undefined) return;
       const exited = new Promise((r) => child.once("exit", r));

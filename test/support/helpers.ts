@@ -41,3 +41,14 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
   const body = (await res.json()) as { error: { code: string; message: string } };
   return body.error;
 }
+
+/** Polls until probe returns a truthy value (queues and crons finish in the background). */
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

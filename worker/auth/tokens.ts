@@ -144,33 +144,32 @@ export async function verifyToken(config: AuthConfig, token: string): Promise<Pr
   try {
     decodeProtectedHeader(token);
     const { iss } = decodeJwt(token);
-    const tolerance = config.clockToleranceSeconds;
-    if (iss === config.issuer) {
-      const { payload } = await jwtVerify(token, config.secret, {
-        algorithms: LOCAL_ALGORITHMS,
-        issuer: config.issuer,
-        audience: config.audience,
-        clockTolerance: tolerance,
-        requiredClaims: ["exp", "sub"],
-      });
-      const principal = toPrincipal(payload, "local");
-      rememberVerified(token, principal, payload.exp, config);
-      return principal;
-    }
     const external = config.external;
-    if (external && iss === external.issuer) {
-      const { payload } = await jwtVerify(token, remoteKeySet(external.jwksUrl, external.cooldownSeconds), {
-        algorithms: EXTERNAL_ALGORITHMS,
-        issuer: external.issuer,
-        audience: external.audience,
-        clockTolerance: tolerance,
-        requiredClaims: ["exp", "sub"],
-      });
-      const principal = toPrincipal(payload, "external");
-      rememberVerified(token, principal, payload.exp, config);
-      return principal;
-    }
-    throw new TokenError("wrong_issuer", "token issuer is not trusted");
+    // Each issuer has its own key and algorithms: the token's iss only picks which to try.
+    const trust =
+      iss === config.issuer
+        ? { kind: "local" as const, key: (() => config.secret) as JWTVerifyGetKey, algorithms: LOCAL_ALGORITHMS, issuer: config.issuer, audience: config.audience }
+        : external && iss === external.issuer
+          ? {
+              kind: "external" as const,
+              key: remoteKeySet(external.jwksUrl, external.cooldownSeconds),
+              algorithms: EXTERNAL_ALGORITHMS,
+              issuer: external.issuer,
+              audience: external.audience,
+            }
+          : null;
+    if (!trust) throw new TokenError("wrong_issuer", "token issuer is not trusted");
+    const options = {
+      algorithms: trust.algorithms,
+      issuer: trust.issuer,
+      audience: trust.audience,
+      clockTolerance: config.clockToleranceSeconds,
+      requiredClaims: ["exp", "sub"],
+    };
+    const { payload } = await jwtVerify(token, trust.key, options);
+    const principal = toPrincipal(payload, trust.kind);
+    rememberVerified(token, principal, payload.exp, config);
+    return principal;
   } catch (error) {
     throw explain(error);
   }

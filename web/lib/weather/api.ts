@@ -8,40 +8,8 @@ export interface City {
   active: boolean;
 }
 
-export interface Coverage {
-  firstDate: string | null;
-  lastDate: string | null;
-  years: { year: number; days: number; firstDate: string; lastDate: string }[];
-}
-
-export interface DailyStat {
-  city: string;
-  cityName: string;
-  date: string;
-  temperatureMean: number | null;
-  temperatureMin: number | null;
-  temperatureMax: number | null;
-  precipitationSum: number | null;
-  windSpeedMean: number | null;
-  relativeHumidityMean: number | null;
-  observations: number;
-}
-
-export interface PeriodStat {
-  city: string;
-  cityName: string;
-  firstDate: string;
-  lastDate: string;
-  days: number;
-  temperatureMean: number | null;
-  temperatureMin: number | null;
-  temperatureMax: number | null;
-  precipitationDailyMean: number | null;
-  precipitationTotal: number | null;
-  windSpeedMean: number | null;
-  relativeHumidityMean: number | null;
-  observations: number;
-}
+// The API's own types: the site reads exactly what the routes return.
+export type { Coverage, DailyStat, PeriodStat } from "../../../worker/weather/stats";
 
 /** GETs a public weather endpoint in process; an API error becomes the page's error. */
 export async function getJson<T>(platform: App.Platform | undefined, request: Request, path: string): Promise<T> {
