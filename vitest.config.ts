@@ -11,6 +11,7 @@ export default defineConfig({
       const idpUrl = inject("idpUrl");
       const weatherReplayUrl = inject("weatherReplayUrl");
       const radarReplayUrl = inject("radarReplayUrl");
+      const inferenceUrl = inject("inferenceUrl");
       return {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
@@ -29,6 +30,12 @@ export default defineConfig({
             // Radar ingest: the replay server of the real FMI frames, its clock the ingest's clock.
             RADAR_URL_TEMPLATE: `${radarReplayUrl}${FMI_URL_TEMPLATE_PATH}`,
             RADAR_CLOCK_URL: `${radarReplayUrl}/__clock`,
+            // Inference: the container server as a local process (test/support/inference-servers.ts), plus
+            // a misbehaving one and a closed port for the fallback tests; ensembles take seconds under load.
+            CONTAINER_URL: inferenceUrl,
+            INFERENCE_TIMEOUT_MS: "60000",
+            INFERENCE_FAULT_URL: inject("inferenceFaultUrl"),
+            INFERENCE_DOWN_URL: inject("inferenceDownUrl"),
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           },
           // Queue batches are delivered after 1 s instead of wrangler.toml's 10 s, so

@@ -37,6 +37,16 @@ export interface Env {
   INGEST_CLOCK_SKEW_SECONDS: string;
   INGEST_FETCH_TIMEOUT_MS: string;
   INGEST_REPAIR_AFTER_SECONDS: string;
+  // Inference backends (worker/inference): the local container server's URL (npm start, tests), where the
+  // engine's own models run first ("embedded" or "container"), the models only the container runs, learned
+  // models kept in R2 ("name=key,..."), and the timeout of one exchange with the container.
+  CONTAINER_URL: string;
+  INFERENCE_BACKEND: string;
+  INFERENCE_CONTAINER_MODELS: string;
+  INFERENCE_R2_MODELS: string;
+  INFERENCE_TIMEOUT_MS: string;
+  /** The Cloudflare Container's Durable Object namespace; bound in [env.production] only. */
+  INFERENCE_CONTAINER?: DurableObjectNamespace<import("./inference/container-class").InferenceContainer>;
 }
 
 export type Db = DrizzleD1Database<typeof schema>;

@@ -6,6 +6,9 @@ import type { Env } from "./env";
 import { runCron } from "./jobs/cron";
 import { consumeJobs } from "./jobs/queue";
 
+// The inference container's Durable Object class (Cloudflare Containers); bound in [env.production] only.
+export { InferenceContainer } from "./inference/container-class";
+
 const api = createApp();
 
 function isApiPath(pathname: string): boolean {

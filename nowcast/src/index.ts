@@ -37,6 +37,27 @@ export {
   type OpticalFlowOptions,
 } from "./models/opticalFlow.js";
 export { getModel, NOWCAST_MODELS } from "./models/registry.js";
+export {
+  createEnsembleModel,
+  DEFAULT_ENSEMBLE_OPTIONS,
+  ensemble,
+  ENSEMBLE_THRESHOLDS_MM_PER_HOUR,
+  type EnsembleModel,
+  type EnsembleNowcast,
+  type EnsembleOptions,
+  type EnsembleSummary,
+  neighbourhoodProbabilities,
+} from "./models/ensemble.js";
+export {
+  type AsyncNowcastModel,
+  createLearnedModel,
+  LEARNED_MODEL_FORMAT,
+  type LearnedModel,
+  LearnedModelError,
+  type LearnedModelMetadata,
+  parseLearnedModelMetadata,
+  type TensorRunner,
+} from "./models/learned.js";
 
 export {
   type CategoricalScores,
@@ -46,5 +67,12 @@ export {
 export { ErrorAccumulator } from "./verification/errors.js";
 export { type LeadScores, NowcastVerifier } from "./verification/nowcastVerifier.js";
 export { eligibleStarts, type EventScores, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
+export {
+  BrierAccumulator,
+  type ProbabilisticLeadScores,
+  type ProbabilisticScores,
+  ProbabilisticVerifier,
+  type ReliabilityBin,
+} from "./verification/probabilistic.js";
 
 export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

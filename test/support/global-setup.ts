@@ -3,6 +3,7 @@ import { startIdentityProvider } from "./identity-provider";
 import { startOpenMeteoReplay } from "./open-meteo-replay";
 import { startRadarReplay } from "../../worker/dev/radar-replay-server";
 import { startRadarScenarioReplay } from "./radar-replay";
+import { closedPortUrl, startFaultyInferenceServer, startTestInferenceServer } from "./inference-servers";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,6 +11,9 @@ declare module "vitest" {
     weatherReplayUrl: string;
     radarReplayUrl: string;
     radarScenarioUrl: string;
+    inferenceUrl: string;
+    inferenceFaultUrl: string;
+    inferenceDownUrl: string;
   }
 }
 
@@ -24,10 +28,18 @@ export default async function setup(project: TestProject) {
   project.provide("radarReplayUrl", radarReplay.url);
   const radarScenarios = await startRadarScenarioReplay();
   project.provide("radarScenarioUrl", radarScenarios.url);
+  // The inference container as a local process (container/src/server.ts), a misbehaving one, and a closed port.
+  const inference = await startTestInferenceServer();
+  project.provide("inferenceUrl", inference.url);
+  const faultyInference = await startFaultyInferenceServer();
+  project.provide("inferenceFaultUrl", faultyInference.url);
+  project.provide("inferenceDownUrl", await closedPortUrl());
   return async () => {
     await idp.close();
     await weatherReplay.close();
     await radarReplay.close();
     await radarScenarios.close();
+    await inference.close();
+    await faultyInference.close();
   };
 }

@@ -10,6 +10,7 @@ import { ingestArchive, startLocalRadarSource } from "../ingest/local";
 import { die, statePath, withLocalEnv } from "./local-env";
 import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
 import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
+import { startLocalInferenceServer } from "../../container/src/local";
 
 const port = Number(process.env.PORT ?? 8787);
 const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
@@ -37,11 +38,16 @@ const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await st
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
 // Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
 const radarSource = await startLocalRadarSource();
+// The inference container (ensemble, learned models) as a plain local process: no Docker engine here.
+console.log("\n▶ starting the inference service (container/src, as a local process)");
+const inference = await startLocalInferenceServer({ port: Number(process.env.INFERENCE_PORT ?? 0) }).catch((error: Error) =>
+  die(`inference service: ${error.message}`),
+);
 
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", ...weatherVars, ...radarSource.vars, ...persistArgs], {
+  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -49,9 +55,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     dev.kill(signal);
     void weatherReplay?.close();
     void radarSource.replay.close();
+    void inference.close();
   });
 }
-dev.on("exit", (code) => process.exit(code ?? 0));
+dev.on("exit", (code) => void inference.close().then(() => process.exit(code ?? 0)));
 
 const base = `http://127.0.0.1:${port}`;
 for (let attempt = 0; attempt < 120; attempt++) {
@@ -73,6 +80,7 @@ Nowcast Edge is running.
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
   Radar:     ${base}/api/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
+  Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);
     break;
   }

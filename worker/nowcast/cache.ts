@@ -8,7 +8,9 @@ export interface CachedNowcast {
   issuedAtMs: number;
 }
 
-const kvKey = (locationId: number) => `nowcast:location:${locationId}`;
+// The default model's nowcast keeps the original key; other models (?model=) get their own.
+const kvKey = (env: Env, locationId: number, model?: string) =>
+  !model || model === (env.NOWCAST_MODEL || "optical-flow") ? `nowcast:location:${locationId}` : `nowcast:location:${locationId}:model:${model}`;
 // KV holds a location's nowcast for a day at most; a newer radar frame makes it stale long before.
 const KV_TTL_SECONDS = 24 * 3600;
 
@@ -17,11 +19,11 @@ const KV_TTL_SECONDS = 24 * 3600;
 // isolate) is read again, so a recompute elsewhere becomes visible quickly.
 const MEMORY_CAPACITY = 512;
 const MEMORY_TTL_MS = 10_000;
-const memory = new Map<number, CachedNowcast & { cachedAt: number }>();
+const memory = new Map<string, CachedNowcast & { cachedAt: number }>();
 
-function remember(locationId: number, entry: CachedNowcast): void {
-  memory.delete(locationId);
-  memory.set(locationId, { ...entry, cachedAt: Date.now() });
+function remember(key: string, entry: CachedNowcast): void {
+  memory.delete(key);
+  memory.set(key, { ...entry, cachedAt: Date.now() });
   while (memory.size > MEMORY_CAPACITY) memory.delete(memory.keys().next().value!);
 }
 
@@ -29,22 +31,24 @@ function toCached(payload: NowcastPayload): CachedNowcast {
   return { json: JSON.stringify(payload), radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
 }
 
-export async function readCachedNowcast(env: Env, locationId: number): Promise<CachedNowcast | null> {
-  const hot = memory.get(locationId);
+export async function readCachedNowcast(env: Env, locationId: number, model?: string): Promise<CachedNowcast | null> {
+  const key = kvKey(env, locationId, model);
+  const hot = memory.get(key);
   if (hot && Date.now() - hot.cachedAt < MEMORY_TTL_MS) return hot;
-  const stored = await env.CACHE.getWithMetadata<{ radarTimeMs: number; issuedAtMs: number }>(kvKey(locationId), "text");
+  const stored = await env.CACHE.getWithMetadata<{ radarTimeMs: number; issuedAtMs: number }>(key, "text");
   if (stored.value === null || !stored.metadata) return null;
   const entry = { json: stored.value, ...stored.metadata };
-  remember(locationId, entry);
+  remember(key, entry);
   return entry;
 }
 
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
-  await env.CACHE.put(kvKey(payload.location.id), entry.json, {
+  const key = kvKey(env, payload.location.id, payload.model);
+  await env.CACHE.put(key, entry.json, {
     expirationTtl: KV_TTL_SECONDS,
     metadata: { radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs },
   });
-  remember(payload.location.id, entry);
+  remember(key, entry);
   return entry;
 }

@@ -5,6 +5,7 @@ import { ApiError } from "../errors";
 import { loadFrameWindow, type LatestRadar } from "../radar/frame-store";
 import { assetKey, ANIMATION_FRAME_MS, renderAssets } from "./assets";
 import type { InferenceBackend } from "./backend";
+import { probabilitySeries } from "../inference/probability";
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
 import { summarize } from "./summary";
@@ -123,6 +124,10 @@ export async function computeNowcast(
     },
     animation: { url: urlOf("animation.gif"), frames: observed.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
     legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
+    // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.
+    ...(result.ensemble
+      ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
+      : {}),
   };
 
   await db.insert(nowcasts).values({

@@ -60,13 +60,31 @@ export const nowcastPayloadSchema = z
     frames: z.object({ observed: z.array(frameLink), forecast: z.array(frameLink) }),
     animation: z.object({ url: z.string(), frames: z.number().int(), frameDelayMs: z.number().int() }),
     legend: z.object({ url: z.string(), imageUrl: z.string() }),
+    probability: z
+      .object({
+        members: z.number().int(),
+        thresholdsMmPerHour: z.array(z.number()),
+        rainThresholdMmPerHour: z.number(),
+        series: z.array(
+          z.object({
+            minutes: z.number().int(),
+            time: isoTime,
+            chanceOfRain: z.number().nullable().openapi({ description: "Chance that the rain rate around the place exceeds rainThresholdMmPerHour" }),
+            exceedance: z.array(z.number().nullable()).openapi({ description: "Chance of exceeding each of thresholdsMmPerHour" }),
+          }),
+        ),
+      })
+      .optional()
+      .openapi({ description: "Ensemble nowcasts only: the probabilistic point series, one entry per lead" }),
   })
   .openapi("Nowcast");
 export type NowcastPayload = z.infer<typeof nowcastPayloadSchema>;
 
 export const cacheInfoSchema = z.object({
-  status: z.enum(["HIT", "MISS"]),
-  reason: z.enum(["hit", "miss", "stale", "fresh"]),
+  status: z.enum(["HIT", "MISS", "STALE"]),
+  reason: z.enum(["hit", "miss", "stale", "fresh", "fallback"]).openapi({
+    description: "fallback (status STALE): the backend failed and the last cached nowcast is served, older than the newest radar frame",
+  }),
   ageSeconds: z.number().int(),
 });
 
@@ -79,6 +97,20 @@ export const nowcastResponseSchema = z
     }),
     servedBy: z.object({ locationId: z.number().int(), name: z.string(), distanceKm: z.number() }),
     query: z.object({ lat: z.number(), lon: z.number(), place: z.string().nullable() }),
+    inference: z.object({
+      model: z.string().openapi({ description: "The model asked for" }),
+      backend: z.string().openapi({ description: "The backend that model is routed to (embedded or container)" }),
+      fallback: z
+        .object({
+          from: z.string(),
+          reason: z.enum(["unavailable", "timeout", "invalid_response", "unknown_model", "error"]),
+          detail: z.string(),
+          to: z.enum(["embedded", "stale-cache"]),
+          model: z.string().openapi({ description: "The model of the nowcast served instead" }),
+        })
+        .nullable()
+        .openapi({ description: "Set when the backend failed and something else answered" }),
+    }),
     nowcast: nowcastPayloadSchema,
   })
   .openapi("NowcastResponse");

@@ -1,9 +1,10 @@
 import type { Db, Env } from "../env";
 import { ApiError } from "../errors";
 import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, type LatestRadar } from "../radar/frame-store";
-import { embeddedBackend, type InferenceBackend } from "./backend";
-import { readCachedNowcast, writeCachedNowcast, type CachedNowcast } from "./cache";
-import { computeNowcast } from "./compute";
+import { type InferenceConfig, inferenceConfig, routeModel } from "../inference/config";
+import { computeRouted, type RoutedNowcast } from "../inference/fallback";
+import type { InferenceBackend } from "./backend";
+import { readCachedNowcast } from "./cache";
 import type { IndexedLocation } from "./location-index";
 import { servingLocation } from "./locations";
 import { countRequest } from "./popularity";
@@ -11,17 +12,22 @@ import { countRequest } from "./popularity";
 export interface NowcastSettings {
   radiusKm: number;
   model: string;
+  /** The backend the default model is routed to. */
   backend: InferenceBackend;
   clock: "live" | "latest-frame";
+  /** Where each model runs and what answers when that fails (worker/inference). */
+  inference: InferenceConfig;
 }
 
 export function nowcastSettings(env: Env): NowcastSettings {
   const radiusKm = Number(env.NOWCAST_RADIUS_KM);
+  const inference = inferenceConfig(env);
   return {
     radiusKm: Number.isFinite(radiusKm) && radiusKm > 0 ? radiusKm : 10,
-    model: env.NOWCAST_MODEL || "optical-flow",
-    backend: embeddedBackend,
+    model: inference.defaultModel,
+    backend: routeModel(inference, inference.defaultModel).primary,
     clock: env.NOWCAST_CLOCK === "latest-frame" ? "latest-frame" : "live",
+    inference,
   };
 }
 
@@ -32,17 +38,26 @@ export async function requireLatestRadar(env: Env): Promise<LatestRadar> {
   return latest;
 }
 
-// Concurrent misses for one location in this isolate share one model run.
-const inflight = new Map<number, Promise<CachedNowcast>>();
+// Concurrent misses for one location and model in this isolate share one model run.
+const inflight = new Map<string, Promise<RoutedNowcast>>();
 
-/** Computes and stores a location's nowcast, joining a run already under way for it. */
-export function recomputeNowcast(env: Env, db: Db, location: IndexedLocation, latest: LatestRadar, settings: NowcastSettings) {
-  const running = inflight.get(location.id);
+/**
+ * Computes and stores a location's nowcast with the model's backend (falling back when it
+ * fails, worker/inference/fallback.ts), joining a run already under way for it.
+ */
+export function recomputeNowcast(
+  env: Env,
+  db: Db,
+  location: IndexedLocation,
+  latest: LatestRadar,
+  settings: NowcastSettings,
+  model = settings.model,
+): Promise<RoutedNowcast> {
+  const key = `${location.id}|${model}`;
+  const running = inflight.get(key);
   if (running) return running;
-  const run = computeNowcast(env, db, location, latest, settings.backend, settings.model)
-    .then((payload) => writeCachedNowcast(env, payload))
-    .finally(() => inflight.delete(location.id));
-  inflight.set(location.id, run);
+  const run = computeRouted(env, db, location, latest, settings.inference, model).finally(() => inflight.delete(key));
+  inflight.set(key, run);
   return run;
 }
 
@@ -55,12 +70,17 @@ export interface NowcastQuery {
   place: string | null;
   fresh: boolean;
   userId: string | null;
+  /** The model asked for; the configured default when absent. */
+  model?: string | null;
 }
 
 export interface ServedNowcast {
   body: string;
-  cacheStatus: "HIT" | "MISS";
+  /** STALE: the backend failed and the last cached nowcast is served (see the body's inference.fallback). */
+  cacheStatus: "HIT" | "MISS" | "STALE";
   ageSeconds: number;
+  /** Set when the model's backend failed: what answered instead. */
+  fallback: string | null;
 }
 
 /**
@@ -69,15 +89,21 @@ export interface ServedNowcast {
  */
 export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, query: NowcastQuery): Promise<ServedNowcast> {
   const settings = nowcastSettings(env);
+  const model = query.model || settings.model;
+  const route = routeModel(settings.inference, model);
   const latest = await requireLatestRadar(env);
   if (!inCoverage(latest, query.lat, query.lon)) {
     throw new ApiError(422, "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
   }
   const { location, distanceKm } = await servingLocation(db, query.lat, query.lon, settings.radiusKm);
-  const cached = query.fresh ? null : await readCachedNowcast(env, location.id);
-  const reason = query.fresh ? "fresh" : !cached ? "miss" : cached.radarTimeMs < latest.obstime.getTime() ? "stale" : "hit";
-  const entry = reason === "hit" ? cached! : await recomputeNowcast(env, db, location, latest, settings);
-  const cacheStatus = reason === "hit" ? "HIT" : "MISS";
+  const cached = query.fresh ? null : await readCachedNowcast(env, location.id, model);
+  const computedReason = query.fresh ? "fresh" : !cached ? "miss" : cached.radarTimeMs < latest.obstime.getTime() ? "stale" : "hit";
+  const routed = computedReason === "hit" ? null : await recomputeNowcast(env, db, location, latest, settings, model);
+  const entry = routed ? routed.entry : cached!;
+  const fallback = routed?.fallback ?? null;
+  const staleFallback = fallback?.to === "stale-cache";
+  const reason = staleFallback ? "fallback" : computedReason;
+  const cacheStatus = staleFallback ? "STALE" : reason === "hit" ? "HIT" : "MISS";
   // The product's own server-side calls (subjects "site:...") are not demand.
   if (!query.userId?.startsWith(INTERNAL_SUBJECT_PREFIX)) {
     countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
@@ -91,6 +117,12 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
     clock: { mode: settings.clock, now: now.toISOString() },
     servedBy: { locationId: location.id, name: location.name, distanceKm: Math.round(distanceKm * 100) / 100 },
     query: { lat: query.lat, lon: query.lon, place: query.place },
+    inference: { model, backend: route.primary.name, fallback },
   });
-  return { body: `${head.slice(0, -1)},"nowcast":${entry.json}}`, cacheStatus, ageSeconds };
+  return {
+    body: `${head.slice(0, -1)},"nowcast":${entry.json}}`,
+    cacheStatus,
+    ageSeconds,
+    fallback: fallback ? `${fallback.to}; reason=${fallback.reason}` : null,
+  };
 }

@@ -15,6 +15,11 @@ const nowcastQuery = z
     lon: numberParam(-180, 180, "lon").optional(),
     place: z.string().trim().min(1, "place must not be empty").max(200).optional(),
     fresh: flagParam.optional().openapi({ description: "1 to run the model now instead of serving the cache" }),
+    model: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "model must be lower-case letters, digits and dashes")
+      .optional()
+      .openapi({ description: "optical-flow (default, embedded), persistence, ensemble (probabilistic), or a learned model; see inference in the response" }),
   })
   .superRefine((q, ctx) => {
     const hasPosition = q.lat !== undefined || q.lon !== undefined;
@@ -36,7 +41,11 @@ const nowcastRoute = createRoute({
   responses: {
     200: {
       description: "The nowcast",
-      headers: z.object({ "X-Cache": z.enum(["HIT", "MISS"]), Age: z.string() }),
+      headers: z.object({
+        "X-Cache": z.enum(["HIT", "MISS", "STALE"]),
+        Age: z.string(),
+        "X-Inference-Fallback": z.string().optional().openapi({ description: "Set when the model's backend failed: embedded or stale-cache, and why" }),
+      }),
       content: { "application/json": { schema: nowcastResponseSchema } },
     },
     ...errorResponses,
@@ -96,6 +105,7 @@ export const nowcastRoutes = createRouter()
       place: q.place ?? null,
       fresh: q.fresh ?? false,
       userId: c.get("principal").sub,
+      model: q.model ?? null,
     });
     // The body is pre-serialized JSON (the cached payload spliced in), so it is
     // sent as a plain Response; the typed route schema still documents it.
@@ -107,6 +117,7 @@ export const nowcastRoutes = createRouter()
         Age: String(served.ageSeconds),
         "Cache-Control": "private, no-store",
         "X-Request-Id": c.get("requestId"),
+        ...(served.fallback ? { "X-Inference-Fallback": served.fallback } : {}),
       },
     }) as never;
   })

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readFile } from "node:fs/promises";
+import { radarDataDir, readComposites } from "../../nowcast/node/radarFiles.js";
+import { cropAround, type RadarFrame } from "../../nowcast/src/index.js";
+import {
+  decodeInferenceResponse,
+  encodeInferenceRequest,
+  encodeModelUpload,
+  INFERENCE_CONTENT_TYPE,
+} from "../../worker/inference/contract.js";
+import { type InferenceServer, startInferenceServer } from "../src/server.js";
+
+const MODELS = fileURLToPath(new URL("../models", import.meta.url));
+let server: InferenceServer;
+let past: RadarFrame[];
+
+beforeAll(async () => {
+  server = await startInferenceServer({ modelDir: MODELS, log: () => {} });
+  past = (await readComposites(join(radarDataDir(), "20160928"))).slice(20, 23).map((f) => cropAround(f, 60.2, 24.9, 128));
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const post = (body: Uint8Array<ArrayBuffer>) =>
+  fetch(`${server.url}/v1/nowcast`, { method: "POST", headers: { "content-type": INFERENCE_CONTENT_TYPE }, body });
+
+describe("inference server", () => {
+  it("lists the engine's models, the ensemble and the learned models of its folder", async () => {
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { ok: boolean; models: string[] };
+    expect(health.ok).toBe(true);
+    expect(health.models).toEqual(expect.arrayContaining(["persistence", "optical-flow", "ensemble", "tinycnn", "unet-gpu"]));
+    const list = (await (await fetch(`${server.url}/v1/models`)).json()) as { models: { name: string; kind: string }[] };
+    expect(list.models.find((m) => m.name === "unet-gpu")?.kind).toBe("learned");
+  });
+
+  it("answers a nowcast request in the contract's binary format", async () => {
+    const res = await post(encodeInferenceRequest({ model: "ensemble", leads: 3, past, options: { members: 6, seed: 7 } }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(INFERENCE_CONTENT_TYPE);
+    const result = decodeInferenceResponse(await res.arrayBuffer());
+    expect(result).toMatchObject({ model: "ensemble", backend: "container", leads: 3, width: 128, height: 128 });
+    expect(result.ensemble).toMatchObject({ members: 6, seed: 7, thresholdsMmPerHour: [0.5, 1, 5] });
+    expect(result.computeMs).toBeGreaterThan(0);
+  });
+
+  it("refuses what breaks the contract with the error shape: garbage 400, unknown model 404, bad input 422", async () => {
+    const garbage = await post(new Uint8Array([1, 2, 3]));
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+    const unknown = await post(encodeInferenceRequest({ model: "nope", leads: 3, past }));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("unknown_model");
+    const uneven = await post(encodeInferenceRequest({ model: "optical-flow", leads: 3, past: [past[0]!, past[2]!, past[1]!] }));
+    expect(uneven.status).toBe(422);
+  });
+
+  it("takes a learned model upload (metadata + ONNX) and serves it", async () => {
+    const metadata = JSON.parse(await readFile(join(MODELS, "tinycnn.json"), "utf8")) as Record<string, unknown>;
+    const onnx = new Uint8Array(await readFile(join(MODELS, "tinycnn.onnx")));
+    const mismatch = await fetch(`${server.url}/v1/models/other-name`, { method: "PUT", body: encodeModelUpload(metadata, onnx) });
+    expect(mismatch.status).toBe(400);
+    const upload = await fetch(`${server.url}/v1/models/uploaded`, { method: "PUT", body: encodeModelUpload({ ...metadata, name: "uploaded" }, onnx) });
+    expect(upload.status).toBe(201);
+    const res = await post(encodeInferenceRequest({ model: "uploaded", leads: 2, past }));
+    expect(decodeInferenceResponse(await res.arrayBuffer()).model).toBe("uploaded");
+    const builtin = await fetch(`${server.url}/v1/models/ensemble`, { method: "PUT", body: encodeModelUpload({ ...metadata, name: "ensemble" }, onnx) });
+    expect(builtin.status).toBe(422);
+  });
+});
