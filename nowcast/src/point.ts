@@ -73,6 +73,22 @@ function neighbourhoodMeanRainRate(
   radiusPx: number,
   zr: ZRelation,
 ): number {
+  return neighbourhoodMean(fieldDbz, width, height, col, row, radiusPx, (dbz) => dbzToRainRate(dbz, zr));
+}
+
+/**
+ * Mean of value(field) over the (2 radiusPx + 1)^2 pixels around (col, row),
+ * skipping no-data; NaN when less than half of the neighbourhood has a value.
+ */
+export function neighbourhoodMean(
+  field: Float32Array,
+  width: number,
+  height: number,
+  col: number,
+  row: number,
+  radiusPx: number,
+  value: (v: number) => number = (v) => v,
+): number {
   let sum = 0;
   let present = 0;
   let total = 0;
@@ -80,9 +96,9 @@ function neighbourhoodMeanRainRate(
     for (let c = col - radiusPx; c <= col + radiusPx; c++) {
       total++;
       if (r < 0 || c < 0 || r >= height || c >= width) continue;
-      const value = fieldDbz[r * width + c]!;
-      if (value !== value) continue;
-      sum += dbzToRainRate(value, zr);
+      const v = field[r * width + c]!;
+      if (v !== v) continue;
+      sum += value(v);
       present++;
     }
   }

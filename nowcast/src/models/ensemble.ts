@@ -8,6 +8,9 @@ import { Fft2d, nextPowerOfTwo, radialWavenumbers } from "../noise/fft.js";
 import { Random } from "../noise/random.js";
 import { bandCorrelations, interpolateBands, radialPowerSpectrum, tukey } from "../noise/spectral.js";
 import { DEFAULT_LEADS, type NowcastModel, NowcastInputError, type NowcastResult, validatePast } from "./model.js";
+import { bilinear, bilinearAmongPresent } from "../extrapolation/bilinear.js";
+import { motionOf } from "./opticalFlow.js";
+import { neighbourhoodMean } from "../point.js";
 
 /** Thresholds of the exceedance-probability maps the product shows. */
 export const ENSEMBLE_THRESHOLDS_MM_PER_HOUR: readonly number[] = [0.5, 1, 5];
@@ -338,21 +341,6 @@ function forecastEnsemble(past: readonly RadarFrame[], leads: number, options: E
   };
 }
 
-function motionOf(frames: readonly RadarFrame[], options: MotionOptions): MotionField {
-  const { width, height, source } = frames.at(-1)!;
-  try {
-    return estimateMotion(
-      frames.map((frame) => frame.dbz),
-      width,
-      height,
-      zrForSource(source),
-      options,
-    );
-  } catch (cause) {
-    if (cause instanceof RangeError) throw new NowcastInputError(cause.message, { cause });
-    throw cause;
-  }
-}
 
 /**
  * Per member and lead, the uniform backward offset (image pixels) its perturbed motion adds:
@@ -505,48 +493,11 @@ function sampleDisplaced(
         out[i] = NaN;
         continue;
       }
-      const x0 = Math.min(x | 0, width - 2);
-      const y0 = Math.min(y | 0, height - 2);
-      const fx = x - x0;
-      const fy = y - y0;
-      const j = y0 * width + x0;
-      const a = image[j]!;
-      const b = image[j + 1]!;
-      const c = image[j + width]!;
-      const d = image[j + width + 1]!;
-      const upper = a + fx * (b - a);
-      const lower = c + fx * (d - c);
-      const value = upper + fy * (lower - upper);
-      out[i] = value === value ? value : bilinearAmongPresent(a, b, c, d, fx, fy);
+      out[i] = bilinear(image, width, height, x, y);
     }
   }
 }
 
-function bilinearAmongPresent(a: number, b: number, c: number, d: number, fx: number, fy: number): number {
-  let weight = 0;
-  let sum = 0;
-  const wa = (1 - fx) * (1 - fy);
-  const wb = fx * (1 - fy);
-  const wc = (1 - fx) * fy;
-  const wd = fx * fy;
-  if (a === a) {
-    weight += wa;
-    sum += wa * a;
-  }
-  if (b === b) {
-    weight += wb;
-    sum += wb * b;
-  }
-  if (c === c) {
-    weight += wc;
-    sum += wc * c;
-  }
-  if (d === d) {
-    weight += wd;
-    sum += wd * d;
-  }
-  return weight >= 0.5 ? sum / weight : NaN;
-}
 
 /** Bilinear upsampling of the ensemble grid to the image, pixel centres aligned; no data carrying half the weight stays no data. */
 class NanAwareUpsampler {
@@ -673,22 +624,5 @@ export function neighbourhoodProbabilities(
   row: number,
   radiusPx: number,
 ): number[][] {
-  return summary.probabilities.map((byLead) =>
-    byLead.map((map) => {
-      let sum = 0;
-      let present = 0;
-      let total = 0;
-      for (let r = row - radiusPx; r <= row + radiusPx; r++) {
-        for (let c = col - radiusPx; c <= col + radiusPx; c++) {
-          total++;
-          if (r < 0 || c < 0 || r >= height || c >= width) continue;
-          const p = map[r * width + c]!;
-          if (p !== p) continue;
-          sum += p;
-          present++;
-        }
-      }
-      return 2 * present >= total ? sum / present : NaN;
-    }),
-  );
+  return summary.probabilities.map((byLead) => byLead.map((map) => neighbourhoodMean(map, width, height, col, row, radiusPx)));
 }

@@ -40,7 +40,7 @@ export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPT
 }
 
 /** Motion of the frames; a grid too small for the motion grid is the caller's input error. */
-function motionOf(frames: readonly RadarFrame[], options: MotionOptions): MotionField {
+export function motionOf(frames: readonly RadarFrame[], options: MotionOptions): MotionField {
   const { width, height, source } = frames.at(-1)!;
   try {
     return estimateMotion(
