@@ -101,5 +101,7 @@ export function cacheWords(response: NowcastResponse): string {
       return "Recomputed: the cached nowcast was older than the newest radar frame";
     case "fresh":
       return "Fresh model run, as you asked";
+    case "fallback":
+      return "The model could not run just now: this is the last nowcast we had, older than the newest radar frame";
   }
 }
