@@ -29,15 +29,8 @@ export type ViewResult =
   | { ok: true; view: NowcastView }
   | { ok: false; status: number; code: string; message: string };
 
-export interface Place {
-  geonameId: number;
-  name: string;
-  country: string;
-  lat: number;
-  lon: number;
-  population: number;
-  inCoverage: boolean | null;
-}
+/** A place as /api/places returns it: the gazetteer's record, and whether the radar covers it. */
+export type Place = import("../../worker/places/gazetteer").Place & { inCoverage: boolean | null };
 
 export interface PopularPlace {
   locationId: number;

@@ -31,7 +31,7 @@ export function extrapolate(
  * Backward displacement (image pixels) of every motion cell centre after each step; the
  * velocity of each step is taken at its midpoint, estimated from the previous step.
  */
-function trajectoryDisplacements(motion: MotionField, leads: number): { dx: Float32Array; dy: Float32Array }[] {
+export function trajectoryDisplacements(motion: MotionField, leads: number): { dx: Float32Array; dy: Float32Array }[] {
   const { u, v, width, height, cellPx } = motion;
   const size = width * height;
   const dx = new Float32Array(size);

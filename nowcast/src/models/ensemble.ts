@@ -1,5 +1,5 @@
 import { dbzToRainDecibels, RAIN_DECIBELS, rainRateToDbz, type ZRelation, zrForSource } from "../convert.js";
-import { extrapolate } from "../extrapolation/semiLagrangian.js";
+import { extrapolate, trajectoryDisplacements } from "../extrapolation/semiLagrangian.js";
 import type { RadarFrame } from "../io/frame.js";
 import { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "../motion/estimate.js";
 import type { MotionField } from "../motion/field.js";
@@ -387,52 +387,6 @@ function memberOffsets(
   });
 }
 
-/**
- * Backward displacement (image pixels) of every motion cell centre after each step, the
- * midpoint rule as in extrapolation/semiLagrangian.ts.
- */
-function trajectoryDisplacements(motion: MotionField, leads: number): { dx: Float32Array; dy: Float32Array }[] {
-  const { u, v, width, height, cellPx } = motion;
-  const dx = new Float32Array(width * height);
-  const dy = new Float32Array(width * height);
-  const stepU = Float32Array.from(u);
-  const stepV = Float32Array.from(v);
-  const velocity = new Float64Array(2);
-  const result: { dx: Float32Array; dy: Float32Array }[] = [];
-  for (let lead = 0; lead < leads; lead++) {
-    for (let row = 0; row < height; row++) {
-      for (let col = 0; col < width; col++) {
-        const i = row * width + col;
-        velocityAt(u, v, width, height, col + (dx[i]! - 0.5 * stepU[i]!) / cellPx, row + (dy[i]! - 0.5 * stepV[i]!) / cellPx, velocity);
-        dx[i] = dx[i]! - velocity[0]!;
-        dy[i] = dy[i]! - velocity[1]!;
-        velocityAt(u, v, width, height, col + dx[i]! / cellPx, row + dy[i]! / cellPx, velocity);
-        stepU[i] = velocity[0]!;
-        stepV[i] = velocity[1]!;
-      }
-    }
-    result.push({ dx: dx.slice(), dy: dy.slice() });
-  }
-  return result;
-}
-
-function velocityAt(u: Float32Array, v: Float32Array, width: number, height: number, gridX: number, gridY: number, out: Float64Array): void {
-  const gx = gridX < 0 ? 0 : gridX > width - 1 ? width - 1 : gridX;
-  const gy = gridY < 0 ? 0 : gridY > height - 1 ? height - 1 : gridY;
-  const col0 = Math.min(gx | 0, Math.max(width - 2, 0));
-  const row0 = Math.min(gy | 0, Math.max(height - 2, 0));
-  const right = col0 + 1 < width ? 1 : 0;
-  const down = row0 + 1 < height ? width : 0;
-  const fx = gx - col0;
-  const fy = gy - row0;
-  const i = row0 * width + col0;
-  const uTop = u[i]! + fx * (u[i + right]! - u[i]!);
-  const uBottom = u[i + down]! + fx * (u[i + down + right]! - u[i + down]!);
-  const vTop = v[i]! + fx * (v[i + right]! - v[i]!);
-  const vBottom = v[i + down]! + fx * (v[i + down + right]! - v[i + down]!);
-  out[0] = uTop + fy * (uBottom - uTop);
-  out[1] = vTop + fy * (vBottom - vTop);
-}
 
 /** Per-pixel displacement of one lead: bilinear between motion cell centres, constant beyond the outer ones. */
 function pixelDisplacements(
