@@ -1,9 +1,9 @@
 // Node-side access to the real FMI composites in ../shared/data/radar (or RADAR_DIR).
 import { readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { radarDataDir } from "../../nowcast/node/radarFiles";
 
-export const RADAR_DIR = resolve(process.env.RADAR_DIR ?? fileURLToPath(new URL("../../../shared/data/radar/fmi", import.meta.url)));
+export const RADAR_DIR = radarDataDir();
 
 const FILE_PATTERN = /^(\d{12})_fmi\.radar\.composite\.lowest_FIN_SUOMI1\.pgm\.gz$/;
 

@@ -13,6 +13,18 @@ const bucketSchema = z.object({
   hits: z.number().int(),
 });
 
+export const cacheStatsSchema = z
+  .object({
+    since: z.string().datetime(),
+    hours: z.number(),
+    requests: z.number().int(),
+    hits: z.number().int(),
+    misses: z.number().int(),
+    hitRate: z.number().nullable().openapi({ description: "hits / requests; null without requests" }),
+    hourly: z.array(bucketSchema),
+  })
+  .openapi("CacheStats");
+
 const cacheStatsRoute = createRoute({
   method: "get",
   path: "/admin/cache-stats",
@@ -24,17 +36,7 @@ const cacheStatsRoute = createRoute({
       description: "Counts of served nowcast requests by cache status, overall and per hour (oldest first)",
       content: {
         "application/json": {
-          schema: z
-            .object({
-              since: z.string().datetime(),
-              hours: z.number(),
-              requests: z.number().int(),
-              hits: z.number().int(),
-              misses: z.number().int(),
-              hitRate: z.number().nullable().openapi({ description: "hits / requests; null without requests" }),
-              hourly: z.array(bucketSchema),
-            })
-            .openapi("CacheStats"),
+          schema: cacheStatsSchema,
         },
       },
     },

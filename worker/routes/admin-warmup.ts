@@ -14,6 +14,15 @@ const runSchema = z.object({
   source: z.enum(["history", "defaults"]),
 });
 
+export const warmupRunsSchema = z
+  .object({
+    runs: z.array(runSchema),
+    deadLetters: z.array(
+      z.object({ id: z.string(), kind: z.string().nullable(), body: z.string(), attempts: z.number().int(), receivedAt: z.string().datetime() }),
+    ),
+  })
+  .openapi("WarmupRuns");
+
 const warmupRunsRoute = createRoute({
   method: "get",
   path: "/admin/warmup-runs",
@@ -24,14 +33,7 @@ const warmupRunsRoute = createRoute({
       description: "Newest first",
       content: {
         "application/json": {
-          schema: z
-            .object({
-              runs: z.array(runSchema),
-              deadLetters: z.array(
-                z.object({ id: z.string(), kind: z.string().nullable(), body: z.string(), attempts: z.number().int(), receivedAt: z.string().datetime() }),
-              ),
-            })
-            .openapi("WarmupRuns"),
+          schema: warmupRunsSchema,
         },
       },
     },

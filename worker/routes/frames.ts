@@ -47,6 +47,10 @@ const frameSchema = z
   })
   .openapi("FrameParameters");
 
+export const frameSeriesSchema = z
+  .object({ source: z.string(), since: iso, until: iso.nullable(), frames: z.array(frameSchema), next: iso.nullable() })
+  .openapi("FrameSeries");
+
 const framesRoute = createRoute({
   method: "get",
   path: "/frames",
@@ -57,9 +61,7 @@ const framesRoute = createRoute({
       description: "Frames, oldest first; `next` is the `since` of the following page, null on the last",
       content: {
         "application/json": {
-          schema: z
-            .object({ source: z.string(), since: iso, until: iso.nullable(), frames: z.array(frameSchema), next: iso.nullable() })
-            .openapi("FrameSeries"),
+          schema: frameSeriesSchema,
         },
       },
     },

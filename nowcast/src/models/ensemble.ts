@@ -7,7 +7,7 @@ import { poolMean } from "../motion/grid.js";
 import { Fft2d, nextPowerOfTwo, radialWavenumbers } from "../noise/fft.js";
 import { Random } from "../noise/random.js";
 import { bandCorrelations, interpolateBands, radialPowerSpectrum, tukey } from "../noise/spectral.js";
-import { DEFAULT_LEADS, type NowcastModel, NowcastInputError, type NowcastResult, validatePast } from "./model.js";
+import { DEFAULT_LEADS, type NowcastModel, NowcastInputError, type NowcastResult, resultBase, validatePast } from "./model.js";
 import { bilinear, bilinearAmongPresent } from "../extrapolation/bilinear.js";
 import { motionOf } from "./opticalFlow.js";
 import { neighbourhoodMean } from "../point.js";
@@ -320,14 +320,7 @@ function forecastEnsemble(past: readonly RadarFrame[], leads: number, options: E
   }
 
   return {
-    model: "ensemble",
-    source,
-    analysisTime: analysis.obstime,
-    stepMinutes,
-    leads,
-    width,
-    height,
-    georef: analysis.georef,
+    ...resultBase("ensemble", analysis, stepMinutes, leads),
     frames,
     motion,
     ensemble: {

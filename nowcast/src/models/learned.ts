@@ -1,6 +1,6 @@
 import { dbzToRainDecibels, type ZRelation } from "../convert.js";
 import type { RadarFrame } from "../io/frame.js";
-import { DEFAULT_LEADS, NowcastInputError, type NowcastResult, validatePast } from "./model.js";
+import { DEFAULT_LEADS, NowcastInputError, type NowcastResult, resultBase, validatePast } from "./model.js";
 
 /**
  * Learned nowcasters: a network that maps the last few frames, normalised, to the next one,
@@ -202,14 +202,7 @@ export function createLearnedModel(metadata: LearnedModelMetadata, runner: Tenso
         window.set(next, (frames - 1) * plane);
       }
       return {
-        model: metadata.name,
-        source: analysis.source,
-        analysisTime: analysis.obstime,
-        stepMinutes,
-        leads,
-        width,
-        height,
-        georef: analysis.georef,
+        ...resultBase(metadata.name, analysis, stepMinutes, leads),
         frames: forecasts,
       };
     },

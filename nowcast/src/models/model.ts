@@ -54,6 +54,20 @@ export function validatePast(
   return { analysis, stepMinutes: stepMs / 60_000 };
 }
 
+/** The fields every model's result takes from its analysis frame; the model adds frames and extras. */
+export function resultBase(model: string, analysis: RadarFrame, stepMinutes: number, leads: number) {
+  return {
+    model,
+    source: analysis.source,
+    analysisTime: analysis.obstime,
+    stepMinutes,
+    leads,
+    width: analysis.width,
+    height: analysis.height,
+    georef: analysis.georef,
+  };
+}
+
 function sameGrid(a: RadarFrame, b: RadarFrame): boolean {
   return (
     a.source === b.source &&

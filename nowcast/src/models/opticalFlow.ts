@@ -3,7 +3,7 @@ import { extrapolate } from "../extrapolation/semiLagrangian.js";
 import type { RadarFrame } from "../io/frame.js";
 import type { MotionField } from "../motion/field.js";
 import { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "../motion/estimate.js";
-import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, NowcastInputError, validatePast } from "./model.js";
+import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, NowcastInputError, resultBase, validatePast } from "./model.js";
 
 export type OpticalFlowOptions = {
   /** How many of the newest past frames the motion is estimated from (at least 2). */
@@ -24,14 +24,7 @@ export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPT
       const { analysis, stepMinutes } = validatePast(past, leads);
       const motion = motionOf(past.slice(-options.motionFrames), options.motion);
       return {
-        model: "optical-flow",
-        source: analysis.source,
-        analysisTime: analysis.obstime,
-        stepMinutes,
-        leads,
-        width: analysis.width,
-        height: analysis.height,
-        georef: analysis.georef,
+        ...resultBase("optical-flow", analysis, stepMinutes, leads),
         frames: extrapolate(analysis.dbz, analysis.width, analysis.height, motion, leads),
         motion,
       };

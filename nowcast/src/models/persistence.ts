@@ -1,5 +1,5 @@
 import type { RadarFrame } from "../io/frame.js";
-import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, validatePast } from "./model.js";
+import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, resultBase, validatePast } from "./model.js";
 
 /** Eulerian persistence: the newest frame, unchanged, at every lead; the floor any method must beat. */
 export const persistence: NowcastModel = {
@@ -7,14 +7,7 @@ export const persistence: NowcastModel = {
   forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): NowcastResult {
     const { analysis, stepMinutes } = validatePast(past, leads);
     return {
-      model: "persistence",
-      source: analysis.source,
-      analysisTime: analysis.obstime,
-      stepMinutes,
-      leads,
-      width: analysis.width,
-      height: analysis.height,
-      georef: analysis.georef,
+      ...resultBase("persistence", analysis, stepMinutes, leads),
       frames: Array.from({ length: leads }, () => analysis.dbz.slice()),
     };
   },

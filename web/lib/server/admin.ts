@@ -1,4 +1,9 @@
+import type { z } from "zod";
+import type { cacheStatsSchema } from "../../../worker/routes/admin-cache";
+import type { warmupRunsSchema } from "../../../worker/routes/admin-warmup";
+import type { frameSeriesSchema } from "../../../worker/routes/frames";
 import { apiFetch } from "../api";
+import type { IngestStatus } from "../types";
 
 export type Fetched<T> = { state: "ok"; data: T } | { state: "missing" } | { state: "error"; message: string };
 
@@ -21,81 +26,37 @@ export async function fetchAdmin<T>(platform: App.Platform | undefined, request:
   }
 }
 
-export interface CacheStats {
-  since: string;
-  hours: number;
-  requests: number;
-  hits: number;
-  misses: number;
-  hitRate: number | null;
-  hourly: { hour: string; requests: number; hits: number }[];
-}
+// The operator endpoints' own response types, from the schemas their routes validate with.
+export type CacheStats = z.infer<typeof cacheStatsSchema>;
+export type WarmupRuns = z.infer<typeof warmupRunsSchema>;
+export type FrameSeries = z.infer<typeof frameSeriesSchema>;
 
-export interface WarmupRuns {
-  runs: { id: string; startedAt: string; finishedAt: string | null; planned: number; done: number; failed: number; source: "history" | "defaults" }[];
-  deadLetters: { id: string; kind: string | null; body: string; attempts: number; receivedAt: string }[];
-}
-
-/** One radar frame's parameters, whatever names GET /api/frames gives them. */
+/** One radar frame's parameters as the operator charts plot them (time in epoch ms). */
 export interface FrameParams {
   time: number;
-  fractionAbove05: number | null;
-  fractionAbove5: number | null;
+  fractionAbove05: number;
+  fractionAbove5: number;
   meanDbz: number | null;
   maxDbz: number | null;
   motionU: number | null;
   motionV: number | null;
-  sizeBytes: number | null;
+  sizeBytes: number;
 }
 
-function pick(row: Record<string, unknown>, names: string[]): unknown {
-  for (const name of names) if (row[name] !== undefined && row[name] !== null) return row[name];
-  return null;
-}
-function num(value: unknown): number | null {
-  const n = typeof value === "string" ? Number(value) : value;
-  return typeof n === "number" && Number.isFinite(n) ? n : null;
-}
-function time(value: unknown): number | null {
-  if (typeof value === "number") return value;
-  if (typeof value === "string") {
-    const t = Date.parse(value);
-    return Number.isFinite(t) ? t : null;
-  }
-  return null;
+export function frameSeries(series: FrameSeries): FrameParams[] {
+  return series.frames.map((f) => ({
+    time: Date.parse(f.obstime),
+    fractionAbove05: f.fractionAbove05,
+    fractionAbove5: f.fractionAbove5,
+    meanDbz: f.meanDbz,
+    maxDbz: f.maxDbz,
+    motionU: f.motionUPx,
+    motionV: f.motionVPx,
+    sizeBytes: f.sizeBytes,
+  }));
 }
 
-/** Reads GET /api/frames' answer: an array, or one under frames/items/series, of per-frame rows. */
-export function frameSeries(body: unknown): FrameParams[] {
-  const obj = body as Record<string, unknown> | unknown[] | null;
-  const rows = (Array.isArray(obj) ? obj : (obj?.frames ?? obj?.items ?? obj?.series ?? [])) as Record<string, unknown>[];
-  if (!Array.isArray(rows)) return [];
-  return rows
-    .map((row) => ({
-      time: time(pick(row, ["obstime", "obsTime", "time", "observedAt"])) ?? NaN,
-      fractionAbove05: num(pick(row, ["fractionAbove05", "fractionAbove0_5", "fraction_above_0_5", "fractionAbove0p5"])),
-      fractionAbove5: num(pick(row, ["fractionAbove5", "fraction_above_5"])),
-      meanDbz: num(pick(row, ["meanDbz", "mean_dbz", "meanDBZ"])),
-      maxDbz: num(pick(row, ["maxDbz", "max_dbz", "maxDBZ"])),
-      motionU: num(pick(row, ["motionUPx", "motionU", "motion_u_px"])),
-      motionV: num(pick(row, ["motionVPx", "motionV", "motion_v_px"])),
-      sizeBytes: num(pick(row, ["sizeBytes", "size_bytes", "bytes"])),
-    }))
-    .filter((r) => Number.isFinite(r.time))
-    .sort((a, b) => a.time - b.time);
-}
-
-/** The newest frame time an ingest status reports, under any of the likely names. */
-export function newestFrameTime(status: unknown): number | null {
-  if (!status || typeof status !== "object") return null;
-  const s = status as Record<string, unknown>;
-  const nested = (s.newestFrame ?? s.latestFrame ?? s.latest) as Record<string, unknown> | string | undefined;
-  const candidates = [s.newestFrameTime, s.newestObstime, s.latestObstime, s.newest, s.latestFrameTime, s.newestFrameAt];
-  if (nested && typeof nested === "object") candidates.push(nested.obstime, nested.time);
-  else candidates.push(nested);
-  for (const c of candidates) {
-    const t = time(c);
-    if (t !== null) return t;
-  }
-  return null;
+/** Observation time of the newest ingested frame, in epoch ms. */
+export function newestFrameTime(status: IngestStatus): number | null {
+  return status.newestFrame ? Date.parse(status.newestFrame.obstime) : null;
 }
