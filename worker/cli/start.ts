@@ -25,6 +25,8 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example");
 }
+// One build for everything the code imports: the gazetteer the Worker bundles, then the site.
+step("generating the gazetteer", "npx", ["tsx", "worker/places/build-gazetteer.ts"]);
 step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
 step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 console.log("\n▶ seeding the demo user");
@@ -50,21 +52,33 @@ const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "12
   "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs], {
   stdio: ["inherit", "inherit", "inherit"],
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    dev.kill(signal);
-    void weatherReplay?.close();
-    void radarSource.replay.close();
-    void inference.close();
+let ready = false;
+dev.on("exit", (code) => {
+  void inference.close().then(() => {
+    if (!ready) die(`wrangler dev exited (code ${code}) before the Worker answered /api/health`);
+    process.exit(code ?? 0);
   });
+});
+function stopAll(signal: NodeJS.Signals = "SIGTERM"): void {
+  dev.kill(signal);
+  void weatherReplay?.close();
+  void radarSource.replay.close();
+  void inference.close();
 }
-dev.on("exit", (code) => void inference.close().then(() => process.exit(code ?? 0)));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(signal));
 
 const base = `http://127.0.0.1:${port}`;
-for (let attempt = 0; attempt < 120; attempt++) {
+const HEALTH_WAIT_MS = 180_000;
+const startedAt = Date.now();
+while (!ready) {
+  if (Date.now() - startedAt > HEALTH_WAIT_MS) {
+    stopAll();
+    die(`the Worker did not answer ${base}/api/health within ${HEALTH_WAIT_MS / 1000} s; see wrangler's output above`);
+  }
   await new Promise((r) => setTimeout(r, 500));
   const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
   if (ok) {
+    ready = true;
     console.log(`\n▶ ingesting the radar archive through the pipeline (replay ${radarSource.replay.url} -> cron -> R2 -> queue -> D1)`);
     const radar = await ingestArchive(base, radarSource, DEMO_USER).catch((error: Error) => {
       dev.kill("SIGTERM");
@@ -82,6 +96,5 @@ Nowcast Edge is running.
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);
-    break;
   }
 }
