@@ -69,6 +69,8 @@ describe("tokens this service issues", () => {
       .setSubject(alice.id)
       .setIssuer(env.AUTH_ISSUER)
       .setAudience(env.AUTH_AUDIENCE)
+      .setIssuedAt(now)
+      .setJti(crypto.randomUUID())
       .setNotBefore(now + 600)
       .setExpirationTime(now + 1200)
       .sign(secret());

@@ -177,7 +177,7 @@ describe("radar frame consumer", () => {
     expect(await rowsOf([poison])).toEqual([]);
 
     const admin = bearer(await tokenFor(await createUser("consumer-admin@example.com", "consumer password", "admin")));
-    const status = (await (await call("/api/ingest/status", admin)).json()) as Record<string, any>;
+    const status = (await (await call("/api/admin/ingest/status", admin)).json()) as Record<string, any>;
     expect(status.deadLetters.count).toBe(1);
     expect(status.deadLetters.recent[0]).toMatchObject({ id: "poison-dl", attempts: 6 });
     // Batch sizes and retries of everything this file delivered.

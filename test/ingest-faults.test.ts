@@ -125,7 +125,7 @@ describe("malformed input", () => {
 
     // The operators see them.
     const admin = bearer(await tokenFor(await createUser("faults-admin@example.com", "faults password 1", "admin")));
-    const status = (await (await call("/api/ingest/status", admin)).json()) as { refused: { total: number; byReason: Record<string, number>; recent: { reason: string }[] } };
+    const status = (await (await call("/api/admin/ingest/status", admin)).json()) as { refused: { total: number; byReason: Record<string, number>; recent: { reason: string }[] } };
     expect(status.refused.total).toBe(10);
     expect(status.refused.byReason).toEqual(REFUSED);
     expect(status.refused.recent).toHaveLength(10);

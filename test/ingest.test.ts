@@ -111,8 +111,8 @@ describe("radar ingest against the replay server", () => {
     expect(all.every((r) => r.fractionAbove05 > 0.01 && r.fractionAbove5 > 0 && r.centroidLat! > 59 && r.centroidLat! < 70)).toBe(true);
   }, 120_000);
 
-  it("GET /api/ingest/status reports the newest frame, lag, frames per hour, batch sizes, retries and dead letters (admin only)", async () => {
-    const res = await call("/api/ingest/status", adminAuth);
+  it("GET /api/admin/ingest/status reports the newest frame, lag, frames per hour, batch sizes, retries and dead letters (admin only)", async () => {
+    const res = await call("/api/admin/ingest/status", adminAuth);
     expect(res.status).toBe(200);
     const status = (await res.json()) as Record<string, any>;
     expect(status).toMatchObject({
@@ -141,9 +141,9 @@ describe("radar ingest against the replay server", () => {
     expect(Object.values(status.consumer.batchSize.histogram as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(status.consumer.batches);
     expect(status.consumer.batchSize.mean).toBeCloseTo(ALL.length / status.consumer.batches, 9);
 
-    expect((await call("/api/ingest/status", userAuth)).status).toBe(403);
-    expect((await call("/api/ingest/status")).status).toBe(401);
-    const bad = await call("/api/ingest/status?source=Not%20a%20source", adminAuth);
+    expect((await call("/api/admin/ingest/status", userAuth)).status).toBe(403);
+    expect((await call("/api/admin/ingest/status")).status).toBe(401);
+    const bad = await call("/api/admin/ingest/status?source=Not%20a%20source", adminAuth);
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).code).toBe("invalid_request");
   });
@@ -193,7 +193,7 @@ describe("radar ingest against the replay server", () => {
 
   it("both routes are in the OpenAPI document", async () => {
     const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
-    expect(doc.paths["/api/ingest/status"]?.get).toBeDefined();
+    expect(doc.paths["/api/admin/ingest/status"]?.get).toBeDefined();
     expect(doc.paths["/api/frames"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["limit", "since", "source", "until"]);
   });
 });

@@ -7,6 +7,7 @@ declare global {
       sub: string;
       email: string | null;
       roles: ("user" | "admin")[];
+      issuer: "local" | "external" | "api-token";
     }
     interface Locals {
       user: SessionUser | null;

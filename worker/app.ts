@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
 import { renderApiDocs } from "./api-docs-page";
-import { requireAuth } from "./auth/middleware";
+import { requireAuth, requireRole } from "./auth/middleware";
 import * as schema from "./db/schema";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
@@ -21,11 +21,16 @@ import { pingRoutes } from "./routes/ping";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
-import { isPublicWeatherRead, weatherRoutes } from "./routes/weather";
+import { weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
+import { accountRoutes } from "./routes/account";
+import { apiTokenRoutes } from "./routes/api-tokens";
+import { publicRouteMatcher } from "./security/public-routes";
+import { requestBodyLimit } from "./security/body-limit";
+import { csrfGuard } from "./security/csrf";
 
-/** Routes anyone may call; everything else under /api needs a verified token. */
-const PUBLIC_PATHS = new Set(["/api/health", "/api/auth/login", "/api/auth/logout", "/api/openapi.json", "/api/docs"]);
+/** The API's own description; every other route's openness is what it declares (`security: []`). */
+const DOC_PATHS = new Set(["/api/openapi.json", "/api/docs"]);
 
 const openApiConfig = {
   openapi: "3.1.0",
@@ -40,18 +45,27 @@ const openApiConfig = {
 export function createApp() {
   const app = createRouter().basePath("/api");
 
-  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  // The request id is always the server's own (a client's X-Request-Id is only logged beside it).
+  app.use("*", requestId({ headerName: "" }), async (c, next) => {
+    c.header("X-Request-Id", c.get("requestId"));
+    await next();
+  });
   app.use("*", requestLog);
+  // Protections every route gets, including routers registered later: body size, CSRF, authentication,
+  // the per-caller limit (in requireAuth), and the admin role for everything under /api/admin/.
+  app.use("*", requestBodyLimit, csrfGuard);
   app.use("*", async (c, next) => {
     c.set("db", drizzle(c.env.DB, { schema }));
     await next();
   });
-  app.use("*", (c, next) =>
-    PUBLIC_PATHS.has(c.req.path) || isPublicWeatherRead(c.req.method, c.req.path) ? next() : requireAuth(c, next),
-  );
+  const isPublic = publicRouteMatcher(() => app.getOpenAPI31Document(openApiConfig));
+  app.use("*", (c, next) => (DOC_PATHS.has(c.req.path) || isPublic(c.req.method, c.req.path) ? next() : requireAuth(c, next)));
+  app.use("/admin/*", requireRole("admin"));
 
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", apiTokenRoutes);
   app.route("/", meRoutes);
   app.route("/", pingRoutes);
   app.route("/", adminUserRoutes);

@@ -45,6 +45,12 @@ export interface Env {
   INFERENCE_CONTAINER_MODELS: string;
   INFERENCE_R2_MODELS: string;
   INFERENCE_TIMEOUT_MS: string;
+  // Abuse limits (worker/security/rate-limit.ts): Workers rate-limiting bindings, limits in wrangler.toml.
+  AUTH_IP_LIMITER: RateLimit;
+  AUTH_ACCOUNT_LIMITER: RateLimit;
+  SIGNUP_IP_LIMITER: RateLimit;
+  API_LIMITER: RateLimit;
+  MODEL_RUN_LIMITER: RateLimit;
   /** The Cloudflare Container's Durable Object namespace; bound in [env.production] only. */
   INFERENCE_CONTAINER?: DurableObjectNamespace<import("./inference/container-class").InferenceContainer>;
 }

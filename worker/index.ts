@@ -5,6 +5,7 @@ import { createApp } from "./app";
 import type { Env } from "./env";
 import { runCron } from "./jobs/cron";
 import { consumeJobs } from "./jobs/queue";
+import { withSecurityHeaders } from "./security/headers";
 
 // The inference container's Durable Object class (Cloudflare Containers); bound in [env.production] only.
 export { InferenceContainer } from "./inference/container-class";
@@ -16,15 +17,25 @@ function isApiPath(pathname: string): boolean {
 }
 
 export default {
-  fetch(request, env, ctx) {
-    if (isApiPath(new URL(request.url).pathname)) return api.fetch(request, env, ctx);
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (isApiPath(url.pathname)) return withSecurityHeaders(await api.fetch(request, env, ctx), url);
     // The site's server code calls the API in process through platform.env.API,
-    // the same routes and checks a browser or API client gets, without a network hop.
+    // the same routes and checks a browser or API client gets, without a network hop;
+    // the visitor's address goes along, so per-address limits count the visitor, not the site.
+    const visitorIp = request.headers.get("cf-connecting-ip");
     const siteEnv = {
       ...env,
-      API: { fetch: (input: RequestInfo | URL, init?: RequestInit) => api.fetch(new Request(input, init), env, ctx) },
+      API: {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          const inner = new Request(input, init);
+          if (visitorIp) inner.headers.set("cf-connecting-ip", visitorIp);
+          else inner.headers.delete("cf-connecting-ip");
+          return api.fetch(inner, env, ctx);
+        },
+      },
     };
-    return sveltekit.fetch(request, siteEnv, ctx);
+    return withSecurityHeaders(await sveltekit.fetch(request, siteEnv, ctx), url);
   },
   queue(batch, env, ctx) {
     return consumeJobs(batch, env, ctx);

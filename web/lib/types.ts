@@ -62,5 +62,5 @@ export interface MapFrame {
   kind: "observed" | "forecast";
 }
 
-/** GET /api/ingest/status (admin). */
+/** GET /api/admin/ingest/status (admin). */
 export type IngestStatus = z.infer<typeof ingestStatusSchema>;

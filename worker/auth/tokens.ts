@@ -113,12 +113,24 @@ function sameTrust(a: AuthConfig, b: AuthConfig): boolean {
   );
 }
 
-function toPrincipal(payload: JWTPayload, issuer: Principal["issuer"]): Principal {
+function toPrincipal(payload: JWTPayload, issuer: "local" | "external"): Principal {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) throw new TokenError("invalid_claims", "token lacks a valid subject or claims");
   // Unknown role names are ignored; a token with none is an ordinary user.
   const roles = (parsed.data.roles ?? []).filter((r): r is Role => roleSchema.safeParse(r).success);
-  return { sub: parsed.data.sub, email: parsed.data.email ?? null, roles: roles.length ? roles : ["user"], issuer };
+  const session = {
+    jti: typeof payload.jti === "string" ? payload.jti : null,
+    issuedAtMs: typeof payload.iat === "number" ? payload.iat * 1000 : null,
+    expiresAtMs: payload.exp! * 1000,
+  };
+  return { sub: parsed.data.sub, email: parsed.data.email ?? null, roles: roles.length ? roles : ["user"], issuer, session };
+}
+
+/** A token claiming to be issued later than now (beyond the clock tolerance) is refused: iat is never trusted blindly. */
+function refuseFutureIat(payload: JWTPayload, config: AuthConfig): void {
+  if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + config.clockToleranceSeconds) {
+    throw new TokenError("token_issued_in_future", "token claims to be issued in the future");
+  }
 }
 
 // Tokens this isolate has verified, until they expire: a client sending the
@@ -164,9 +176,11 @@ export async function verifyToken(config: AuthConfig, token: string): Promise<Pr
       issuer: trust.issuer,
       audience: trust.audience,
       clockTolerance: config.clockToleranceSeconds,
-      requiredClaims: ["exp", "sub"],
+      // This service's own tokens always carry a jti (sign-out revokes it) and an iat (password changes).
+      requiredClaims: trust.kind === "local" ? ["exp", "sub", "jti", "iat"] : ["exp", "sub"],
     };
     const { payload } = await jwtVerify(token, trust.key, options);
+    refuseFutureIat(payload, config);
     const principal = toPrincipal(payload, trust.kind);
     rememberVerified(token, principal, payload.exp, config);
     return principal;

@@ -14,6 +14,8 @@ export const users = sqliteTable(
     // JSON array of roles, e.g. ["user","admin"]
     roles: text("roles", { mode: "json" }).$type<string[]>().notNull(),
     createdAt: createdAt(),
+    // Tokens issued before this (a password change) are refused.
+    sessionsValidAfter: integer("sessions_valid_after", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
@@ -153,3 +155,4 @@ export const ingestRefusals = sqliteTable(
 
 // Tables of the city weather observations live beside these, in one folder.
 export * from "./weather-schema";
+export * from "./account-schema";

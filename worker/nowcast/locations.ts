@@ -44,24 +44,37 @@ async function nearestInDb(db: Db, lat: number, lon: number, radiusKm: number) {
   return new LocationIndex(rows).nearest(lat, lon, radiusKm);
 }
 
+/** Size of the grid cells bare positions are snapped to (about 11 km north-south). */
+export const GRID_CELL_DEGREES = 0.1;
+
+/**
+ * The centre of the grid cell holding a position. A location is never stored at a person's exact
+ * position: with no named place near, the cell's centre stands for everyone in it.
+ */
+export function gridCell(lat: number, lon: number): { lat: number; lon: number } {
+  const centre = (v: number) => Math.round((Math.floor(v / GRID_CELL_DEGREES) + 0.5) * GRID_CELL_DEGREES * 1e6) / 1e6;
+  return { lat: Math.min(90, centre(lat)), lon: centre(lon) };
+}
+
 /**
  * The location that serves a position: the nearest cached one within the
  * radius, or a new one, placed on the nearest named place within the radius
- * (so that neighbours share it) or on the position itself.
+ * (so that neighbours share it) or on the centre of its coarse grid cell.
  */
 export async function servingLocation(db: Db, lat: number, lon: number, radiusKm: number): Promise<ServingLocation> {
   const cached = (await nearestLocation(db, lat, lon, radiusKm)) ?? (await nearestInDb(db, lat, lon, radiusKm));
   if (cached) return { ...cached, created: false };
 
   const place = gazetteer().nearest(lat, lon, radiusKm);
+  const cell = gridCell(lat, lon);
   const values = place
     ? { name: place.name, country: place.country, lat: place.lat, lon: place.lon, geonameId: place.geonameId }
-    : { name: `${lat.toFixed(3)}, ${lon.toFixed(3)}`, country: null, lat, lon, geonameId: null };
+    : { name: `Area ${cell.lat.toFixed(2)}, ${cell.lon.toFixed(2)}`, country: null, lat: cell.lat, lon: cell.lon, geonameId: null };
   // The unique geoname id makes two concurrent creators agree on one row.
   await db.insert(locations).values(values).onConflictDoNothing();
   const [row] = place
     ? await db.select().from(locations).where(eq(locations.geonameId, place.geonameId))
-    : await db.select().from(locations).where(and(eq(locations.lat, lat), eq(locations.lon, lon)));
+    : await db.select().from(locations).where(and(eq(locations.lat, cell.lat), eq(locations.lon, cell.lon)));
   if (!row) throw new Error("location insert did not persist");
   invalidateLocationIndex();
   const location = { id: row.id, name: row.name, country: row.country, lat: row.lat, lon: row.lon };

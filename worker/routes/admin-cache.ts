@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { gte, sql } from "drizzle-orm";
-import { requireRole } from "../auth/middleware";
 import { requests } from "../db/schema";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { numberParam } from "../params";
@@ -29,7 +28,6 @@ const cacheStatsRoute = createRoute({
   method: "get",
   path: "/admin/cache-stats",
   summary: "Nowcast cache hit rate over recent hours, from the request log (admin)",
-  middleware: [requireRole("admin")] as const,
   request: { query: z.object({ hours: numberParam(1, 24 * 30, "hours").optional() }) },
   responses: {
     200: {

@@ -1,6 +1,5 @@
 // Radar ingest status for the operators (admin).
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireRole } from "../auth/middleware";
 import { ingestStatus } from "../ingest/status";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 
@@ -90,9 +89,8 @@ export const ingestStatusSchema = z
 
 const statusRoute = createRoute({
   method: "get",
-  path: "/ingest/status",
+  path: "/admin/ingest/status",
   summary: "Radar ingest: newest frame, lag, frames per hour, batch sizes, retries, refusals, dead letters (admin)",
-  middleware: [requireRole("admin")] as const,
   request: { query: z.object({ source: sourceParam }) },
   responses: {
     200: { description: "Ingest status", content: { "application/json": { schema: ingestStatusSchema } } },

@@ -7,7 +7,7 @@ const meResponse = z
     sub: z.string(),
     email: z.string().nullable(),
     roles: z.array(roleSchema),
-    issuer: z.enum(["local", "external"]),
+    issuer: z.enum(["local", "external", "api-token"]),
   })
   .openapi("Me");
 
@@ -21,4 +21,7 @@ const meRoute = createRoute({
   },
 });
 
-export const meRoutes = createRouter().openapi(meRoute, (c) => c.json(c.get("principal"), 200));
+export const meRoutes = createRouter().openapi(meRoute, (c) => {
+  const { sub, email, roles, issuer } = c.get("principal");
+  return c.json({ sub, email, roles, issuer }, 200);
+});

@@ -8,6 +8,7 @@ import { coverageBoost } from "../places/coverage-boost";
 import { assetKey } from "../nowcast/assets";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
+import { enforceLimit } from "../security/rate-limit";
 
 const nowcastQuery = z
   .object({
@@ -50,6 +51,7 @@ const nowcastRoute = createRoute({
     },
     ...errorResponses,
     404: { description: "Unknown place", ...errorContent },
+    429: { description: "Too many requests, or model runs on demand (fresh=1, another model), for this user (Retry-After)", ...errorContent },
     422: { description: "Outside radar coverage", ...errorContent },
     503: { description: "No radar data yet", ...errorContent },
   },
@@ -91,6 +93,10 @@ const assetRoute = createRoute({
 export const nowcastRoutes = createRouter()
   .openapi(nowcastRoute, async (c) => {
     const q = c.req.valid("query");
+    // A model run on demand costs seconds of CPU: fresh=1 and models other than the default are limited per user.
+    if (q.fresh || (q.model !== undefined && q.model !== (c.env.NOWCAST_MODEL || "optical-flow"))) {
+      await enforceLimit(c.env, "MODEL_RUN_LIMITER", `user:${c.get("principal").sub}`, "model runs on demand");
+    }
     let lat = q.lat;
     let lon = q.lon;
     if (q.place !== undefined) {

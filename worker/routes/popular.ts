@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { inArray } from "drizzle-orm";
+import { and, inArray, isNotNull } from "drizzle-orm";
 import { locations } from "../db/schema";
 import { createRouter, errorResponses } from "../openapi";
 import { numberParam } from "../params";
@@ -10,7 +10,7 @@ import { mostRequested, warmupSettings } from "../nowcast/warmup";
 const popularRoute = createRoute({
   method: "get",
   path: "/popular",
-  summary: "The most requested places with their latest nowcast summary",
+  summary: "The most requested named places with their latest nowcast summary",
   request: { query: z.object({ limit: numberParam(1, 50, "limit").optional() }) },
   responses: {
     200: {
@@ -39,13 +39,20 @@ const popularRoute = createRoute({
   },
 });
 
+// The most requested locations looked at, named or not; the named among them fill the list.
+const MAX_CANDIDATES = 90;
+
 export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
   const { limit } = c.req.valid("query");
   const db = c.get("db");
   const since = new Date(Date.now() - warmupSettings(c.env).windowHours * 3600_000);
-  const ids = await mostRequested(db, since, limit ?? 10);
-  const rows = ids.length ? await db.select().from(locations).where(inArray(locations.id, ids)) : [];
+  // A public list: only named places, never a grid cell that stands for someone's shared position.
+  const candidates = await mostRequested(db, since, MAX_CANDIDATES);
+  const rows = candidates.length
+    ? await db.select().from(locations).where(and(inArray(locations.id, candidates), isNotNull(locations.geonameId)))
+    : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const ids = candidates.filter((id) => byId.has(id)).slice(0, limit ?? 10);
   const places = await Promise.all(
     ids.flatMap((id) => {
       const row = byId.get(id);

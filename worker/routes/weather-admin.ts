@@ -1,7 +1,6 @@
 // City weather, admin actions: add and remove cities, collect now, replay the
 // raw landing into the tables, retrain the classifier.
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireRole } from "../auth/middleware";
 import { FETCH_OUTCOMES } from "../db/schema";
 import { ApiError } from "../errors";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
@@ -21,7 +20,6 @@ const addCityRoute = createRoute({
   path: "/admin/weather/cities",
   summary: "Add a city to the collection (admin)",
   description: "A removed city with the same slug comes back with the new details and its history.",
-  middleware: [requireRole("admin")] as const,
   request: { body: { required: true, content: { "application/json": { schema: newCitySchema } } } },
   responses: {
     201: { description: "Added", content: { "application/json": { schema: z.object({ city: cityJsonSchema, status: z.enum(["created", "reactivated"]) }) } } },
@@ -34,7 +32,6 @@ const removeCityRoute = createRoute({
   method: "delete",
   path: "/admin/weather/cities/{slug}",
   summary: "Stop collecting a city (admin); its observations stay",
-  middleware: [requireRole("admin")] as const,
   request: { params: z.object({ slug: slugSchema.openapi({ param: { name: "slug", in: "path" }, example: "madrid" }) }) },
   responses: {
     204: { description: "Removed" },
@@ -47,7 +44,6 @@ const collectRoute = createRoute({
   method: "post",
   path: "/admin/weather/collect",
   summary: "Collect every active city now, one attempt each (admin)",
-  middleware: [requireRole("admin")] as const,
   responses: {
     200: {
       description: "One outcome per city",
@@ -85,7 +81,6 @@ const replayRoute = createRoute({
   method: "post",
   path: "/admin/weather/replay",
   summary: "Rebuild the observation tables from the raw landing, one page per call (admin)",
-  middleware: [requireRole("admin")] as const,
   request: { body: { required: false, content: { "application/json": { schema: replayBody } } } },
   responses: {
     200: {
@@ -114,7 +109,6 @@ const trainRoute = createRoute({
   method: "post",
   path: "/admin/weather/classifier",
   summary: "Retrain the city classifier now (admin)",
-  middleware: [requireRole("admin")] as const,
   responses: {
     200: { description: "The new run", content: { "application/json": { schema: classifierResultSchema } } },
     ...adminErrors,

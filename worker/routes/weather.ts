@@ -1,6 +1,6 @@
 // City weather, public reads: cities, daily and period statistics (JSON and
 // CSV), data coverage, collection counters and the latest classifier run.
-// Every GET under /api/weather/ is public (see isPublicWeatherRead in app.ts);
+// Every route here declares `security: []` and so is public (worker/security/public-routes.ts);
 // changes are admin routes in weather-admin.ts.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, gte, lt, sql, eq } from "drizzle-orm";
@@ -12,10 +12,8 @@ import { cityJson, cityJsonSchema, listCities } from "../weather/cities";
 import { coverage, DAILY_CSV_COLUMNS, dailyStats, PERIOD_CSV_COLUMNS, periodStats, toCsv, type StatsFilter } from "../weather/stats";
 import { CANONICAL_UNITS } from "../weather/units";
 
-/** GETs under /api/weather/ need no token: the statistics are public. */
-export function isPublicWeatherRead(method: string, path: string): boolean {
-  return (method === "GET" || method === "HEAD") && path.startsWith("/api/weather/");
-}
+/** Slugs one statistics query may name: each is a bound parameter, and D1 allows 100 per statement. */
+export const MAX_CITIES_PER_QUERY = 50;
 
 const date = (description: string) => z.iso.date().optional().openapi({ description, example: "2015-01-01" });
 
@@ -26,6 +24,7 @@ const rangeQuery = z
     city: z
       .string()
       .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "comma-separated city slugs")
+      .refine((v) => v.split(",").length <= MAX_CITIES_PER_QUERY, `city lists at most ${MAX_CITIES_PER_QUERY} slugs`)
       .optional()
       .openapi({ description: "comma-separated city slugs (default: all)", example: "seattle,new-york" }),
   })
