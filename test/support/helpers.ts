@@ -52,3 +52,22 @@ export async function until<T>(probe: () => Promise<T | null | undefined | false
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A distinct client address per caller, so per-address limits of one test do not reach another. */
+export function someIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+/** Creates an account through the public sign-up API, as a new user would. */
+export async function signUp(email: string, password: string, ip = someIp()) {
+  const res = await postJson("/api/auth/signup", { email, password }, { "cf-connecting-ip": ip });
+  if (res.status !== 201) throw new Error(`sign-up of ${email}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token: string; expiresAt: string; user: { id: string; email: string; roles: Role[] } };
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("nc_session="))!.split(";")[0]!;
+  return { ...body, cookie };
+}
