@@ -92,7 +92,7 @@ Nowcast Edge is running.
   API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
   Health:    ${base}/api/health
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
-  Radar:     ${base}/api/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
+  Radar:     ${base}/api/admin/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);

@@ -42,7 +42,7 @@ export type IngestSummary = z.infer<typeof statusSchema>;
 /**
  * Moves the replay clock from the archive's first frame to its last, an hour (12 frames,
  * inside the default catch-up bound of 24) at a time, firing the ingest cron at each step
- * and waiting for that run to finish (GET /api/ingest/status as an admin: wrangler dev's
+ * and waiting for that run to finish (GET /api/admin/ingest/status as an admin: wrangler dev's
  * /__scheduled answers before the run's waitUntil work is done), then for the consumer
  * to write the frames' rows (within the queue's max_batch_timeout).
  */
@@ -51,8 +51,8 @@ export async function ingestArchive(base: string, source: LocalRadarSource, admi
   if (!login.ok) throw new Error(`signing in as ${admin.email}: HTTP ${login.status}`);
   const { token } = z.object({ token: z.string() }).parse(await login.json());
   const status = async (): Promise<IngestSummary> => {
-    const res = await fetch(`${base}/api/ingest/status`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`GET /api/ingest/status: HTTP ${res.status}`);
+    const res = await fetch(`${base}/api/admin/ingest/status`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`GET /api/admin/ingest/status: HTTP ${res.status}`);
     return statusSchema.parse(await res.json());
   };
   const until = async (done: (s: IngestSummary) => boolean, timeoutMs: number): Promise<IngestSummary> => {
