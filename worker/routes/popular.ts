@@ -5,7 +5,9 @@ import { createRouter, errorResponses } from "../openapi";
 import { numberParam } from "../params";
 import { readCachedNowcast } from "../nowcast/cache";
 import type { NowcastPayload } from "../nowcast/payload";
-import { mostRequested, warmupSettings } from "../nowcast/warmup";
+import { mostRequested } from "../nowcast/warmup";
+import { warmupSettings } from "../nowcast/settings";
+import { inferenceConfig } from "../inference/config";
 
 const popularRoute = createRoute({
   method: "get",
@@ -44,6 +46,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
   const db = c.get("db");
   const since = new Date(Date.now() - warmupSettings(c.env).windowHours * 3600_000);
   const ids = await mostRequested(db, since, limit ?? 10);
+  const model = inferenceConfig(c.env).defaultModel;
   const rows = ids.length ? await db.select().from(locations).where(inArray(locations.id, ids)) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const places = await Promise.all(
@@ -51,7 +54,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
       const row = byId.get(id);
       if (!row) return [];
       return [
-        readCachedNowcast(c.env, id).then((cached) => {
+        readCachedNowcast(c.env, id, model).then((cached) => {
           const payload = cached ? (JSON.parse(cached.json) as NowcastPayload) : null;
           return {
             locationId: id,
