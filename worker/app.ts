@@ -10,6 +10,7 @@ import { ApiError, apiErrorOf, errorBody } from "./errors";
 import { log, requestLog } from "./logging";
 import { createRouter } from "./openapi";
 import { adminCacheRoutes } from "./routes/admin-cache";
+import { adminStorageRoutes } from "./routes/admin-storage";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminWarmupRoutes } from "./routes/admin-warmup";
 import { authRoutes } from "./routes/auth";
@@ -66,6 +67,7 @@ export function createApp() {
   app.route("/", ingestRoutes);
   app.route("/", frameRoutes);
   app.route("/", adminCacheRoutes);
+  app.route("/", adminStorageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -40,6 +40,9 @@ const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await st
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
 // Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
 const radarSource = await startLocalRadarSource();
+// NOWCAST_REPLAY_UNTIL (an ISO time): bring the archive in only up to it; later frames stay with the
+// replay server for whoever moves its clock (npm run bench:live plays them one frame at a time).
+if (process.env.NOWCAST_REPLAY_UNTIL) radarSource.last = new Date(process.env.NOWCAST_REPLAY_UNTIL);
 // The inference container (ensemble, learned models) as a plain local process: no Docker engine here.
 console.log("\n▶ starting the inference service (container/src, as a local process)");
 const inference = await startLocalInferenceServer({ port: Number(process.env.INFERENCE_PORT ?? 0) }).catch((error: Error) =>
@@ -49,7 +52,9 @@ const inference = await startLocalInferenceServer({ port: Number(process.env.INF
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs], {
+  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs,
+  // Further flags for wrangler dev (e.g. --var NAME:value), after `npm start --`.
+  ...process.argv.slice(2)], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 let ready = false;

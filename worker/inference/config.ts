@@ -1,4 +1,3 @@
-import { getRandom } from "@cloudflare/containers";
 import type { Env } from "../env";
 import { z } from "zod";
 import { configSection, enumVar, listVar, numberVar, textVar } from "../config";
@@ -63,7 +62,12 @@ function containerOf(env: Env, url: string | null, timeoutMs: number): Inference
     return containerBackend({
       timeoutMs,
       ...(provideModel ? { provideModel } : {}),
-      fetch: async (request) => (await getRandom(binding, CONTAINER_INSTANCES)).fetch(request),
+      fetch: async (request) => {
+        // Loaded on first use: @cloudflare/containers imports "cloudflare:workers", which only
+        // the Workers runtime resolves, and Node-side tools (the benchmarks) import this module.
+        const { getRandom } = await import("@cloudflare/containers");
+        return (await getRandom(binding, CONTAINER_INSTANCES)).fetch(request);
+      },
     });
   }
   return noContainer;
