@@ -7,7 +7,8 @@ import { count, eq } from "drizzle-orm";
 import { decode as decodePng } from "fast-png";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
-import { nowcasts } from "../worker/db/schema";
+import { nowcasts, requests } from "../worker/db/schema";
+import { SITE_INTERNAL_HEADER } from "../worker/site-internal";
 import { nowcastResponseSchema } from "../worker/nowcast/payload";
 import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
 import { pinNewestFrame } from "./support/radar";
@@ -196,5 +197,22 @@ describe("the nowcast store", () => {
     expect(ok.res.headers.get("x-cache")).toBe("MISS");
     expect(await keysUnder(`nowcasts/${ok.body.nowcast.id}/`)).toHaveLength(13);
     expect(await rowsFor(ok.body.servedBy.locationId)).toBe(1);
+  });
+});
+
+describe("the site's own calls", () => {
+  it("are marked at the Worker entry: the landing example is not counted, a client claiming the mark still is", async () => {
+    await pinNewestFrame("201609281800");
+    const page = await call("/");
+    expect(page.status).toBe(200);
+    await page.text();
+    // A client sending the site's marker: the entry strips it, so the request counts.
+    const forged = await call("/api/nowcast?place=Kouvola", { headers: { ...(auth.headers as Record<string, string>), [SITE_INTERNAL_HEADER]: "landing-example" } });
+    expect(forged.status).toBe(200);
+    const { servedBy } = (await forged.json()) as Body;
+    // Both went through one isolate's request buffer: once the forged one is in D1, so would the example be.
+    await until(async () => (await db().select().from(requests).where(eq(requests.locationId, servedBy.locationId))).length > 0, "the forged request's record");
+    const siteRows = await db().select().from(requests).where(eq(requests.userId, "site:landing-example"));
+    expect(siteRows).toEqual([]);
   });
 });

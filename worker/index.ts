@@ -5,6 +5,7 @@ import { createApp } from "./app";
 import type { Env } from "./env";
 import { runCron } from "./jobs/cron";
 import { consumeJobs } from "./jobs/queue";
+import { fromOutside } from "./site-internal";
 
 // The inference container's Durable Object class (Cloudflare Containers); bound in [env.production] only.
 export { InferenceContainer } from "./inference/container-class";
@@ -16,7 +17,9 @@ function isApiPath(pathname: string): boolean {
 }
 
 export default {
-  fetch(request, env, ctx) {
+  fetch(incoming, env, ctx) {
+    // Nothing from the network may claim to be the site's own call.
+    const request = fromOutside(incoming);
     if (isApiPath(new URL(request.url).pathname)) return api.fetch(request, env, ctx);
     // The site's server code calls the API in process through platform.env.API,
     // the same routes and checks a browser or API client gets, without a network hop.

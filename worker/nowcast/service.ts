@@ -97,9 +97,6 @@ async function produce(
   return { entry: await saveNowcast(env, db, built), fallback: inference.fallback };
 }
 
-/** Subjects of tokens the product issues to itself (the site's landing example). */
-export const INTERNAL_SUBJECT_PREFIX = "site:";
-
 export interface NowcastQuery {
   lat: number;
   lon: number;
@@ -107,6 +104,8 @@ export interface NowcastQuery {
   /** Ask for a nowcast of the newest radar frame: never served stale. */
   fresh: boolean;
   userId: string | null;
+  /** The site's own call (marked at the Worker entry, worker/site-internal.ts): not demand. */
+  siteInternal: boolean;
   /** The model asked for; the configured default when absent. */
   model?: string | null;
 }
@@ -174,8 +173,8 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
     reason = fallback?.to === "stale-cache" ? "fallback" : query.fresh ? "fresh" : cached ? "stale" : "miss";
   }
   const cacheStatus = STATUS_OF[reason];
-  // The product's own server-side calls (subjects "site:...") are not demand.
-  if (!query.userId?.startsWith(INTERNAL_SUBJECT_PREFIX)) {
+  // The product's own server-side calls are not demand.
+  if (!query.siteInternal) {
     countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
   }
 

@@ -13,6 +13,7 @@ import { OBSERVED_FRAMES, OBSERVED_NAME } from "../nowcast/build";
 import { FRAME_STEP_MINUTES } from "../radar/frame-store";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
+import { SITE_INTERNAL_HEADER } from "../site-internal";
 
 const nowcastQuery = z
   .object({
@@ -127,6 +128,7 @@ export const nowcastRoutes = createRouter()
       place: q.place ?? null,
       fresh: q.fresh ?? false,
       userId: c.get("principal").sub,
+      siteInternal: c.req.header(SITE_INTERNAL_HEADER) !== undefined,
       model: q.model ?? null,
     });
     // The body is pre-serialized JSON (the cached payload spliced in), so it is

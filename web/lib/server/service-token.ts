@@ -5,7 +5,7 @@
 import { authConfig } from "../../../worker/auth/config";
 import { issueToken } from "../../../worker/auth/tokens";
 
-// The "site:" prefix keeps these calls out of the popularity counts (worker/nowcast/service.ts).
+// Its calls are kept out of the popularity counts by the site-internal header (worker/site-internal.ts).
 export const SITE_SUBJECT = "site:landing-example";
 let cached: { token: string; expiresAtMs: number; secret: string } | undefined;
 
