@@ -10,6 +10,8 @@ export interface Env {
   JOBS: Queue<unknown>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
+  /** Signs the landing page's public image links (web/lib/server/service-token.ts); not the token key. */
+  IMAGE_LINK_SECRET: string;
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;
   TOKEN_TTL_SECONDS: string;

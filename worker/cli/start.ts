@@ -1,7 +1,7 @@
 // npm start: prepares the local product (secrets, site build, migrations, demo
 // user) and runs it under `wrangler dev` on workerd with local D1/KV/R2/Queues.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { upsertUser } from "../users";
@@ -24,6 +24,14 @@ function step(title: string, command: string, args: string[]): void {
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example");
+} else {
+  // A secret added to the example since .dev.vars was made: added with its example value.
+  const have = readFileSync(".dev.vars", "utf8");
+  const missing = readFileSync(".dev.vars.example", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l) && !new RegExp(`^${l.split("=")[0]}=`, "m").test(have));
+  if (missing.length) {
+    appendFileSync(".dev.vars", `${have.endsWith("\n") ? "" : "\n"}${missing.join("\n")}\n`);
+    console.log(`added to .dev.vars from .dev.vars.example: ${missing.map((l) => l.split("=")[0]).join(", ")}`);
+  }
 }
 // One build for everything the code imports: the gazetteer the Worker bundles, then the site.
 step("generating the gazetteer", "npx", ["tsx", "worker/places/build-gazetteer.ts"]);

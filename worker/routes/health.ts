@@ -48,6 +48,9 @@ export const bindingProbes: Record<string, (env: Env) => Promise<unknown>> = {
     const problems = configProblems(env);
     if (problems.length) throw new Error(problems.join("; "));
   },
+  image_link_secret: async (env) => {
+    if (!env.IMAGE_LINK_SECRET || env.IMAGE_LINK_SECRET.length < 32) throw new Error("IMAGE_LINK_SECRET is missing or shorter than 32 characters");
+  },
   jwt_secret: async (env) => {
     if (!env.JWT_SECRET || env.JWT_SECRET.length < 32) throw new Error("JWT_SECRET is missing or shorter than 32 characters");
   },
