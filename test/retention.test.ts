@@ -9,7 +9,7 @@ import { CRON_RETENTION } from "../worker/jobs/cron";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
 import { runRetention } from "../worker/retention/run";
-import { bearer, call, createUser, db } from "./support/helpers";
+import { bearer, call, createUser, db, r2Keys } from "./support/helpers";
 import { tokenFor } from "./support/helpers";
 import { pinNewestFrame, RADAR_FILES } from "./support/radar";
 
@@ -20,16 +20,7 @@ beforeAll(async () => {
 
 const DAY_MS = 86_400_000;
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FRAMES.list({ prefix, cursor });
-    keys.push(...page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return keys.sort();
-}
+const keysUnder = r2Keys;
 
 async function nowcastOf(place: string): Promise<{ id: string; locationId: number }> {
   const res = await call(`/api/nowcast?place=${place}&fresh=1`, auth);

@@ -10,7 +10,7 @@ import { createApp } from "../worker/app";
 import { nowcasts, requests } from "../worker/db/schema";
 import { SITE_INTERNAL_HEADER } from "../worker/site-internal";
 import { nowcastResponseSchema } from "../worker/nowcast/payload";
-import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
+import { bearer, call, createUser, db, tokenFor, until, r2Keys } from "./support/helpers";
 import { pinNewestFrame } from "./support/radar";
 
 let auth: RequestInit;
@@ -33,16 +33,7 @@ async function nowcast(query: string) {
 const rowsFor = async (locationId: number) =>
   (await db().select({ n: count() }).from(nowcasts).where(eq(nowcasts.locationId, locationId)))[0]!.n;
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.FRAMES.list({ prefix, cursor });
-    keys.push(...page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return keys.sort();
-}
+const keysUnder = r2Keys;
 
 /** A fake ExecutionContext for createApp().request that keeps what is handed to waitUntil. */
 function collectingCtx() {

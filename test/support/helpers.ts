@@ -52,3 +52,15 @@ export async function until<T>(probe: () => Promise<T | null | undefined | false
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Every R2 key under a prefix, sorted. */
+export async function r2Keys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.FRAMES.list({ prefix, cursor });
+    keys.push(...page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return keys.sort();
+}
