@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
 import { locations, nowcasts } from "../worker/db/schema";
 import { bearer, call, createUser, db, errorOf, tokenFor, until } from "./support/helpers";
-import { seedRadar } from "./support/radar";
+import { pinNewestFrame } from "./support/radar";
 
 interface NowcastBody {
   cache: { status: "HIT" | "MISS" | "STALE"; reason: string; ageSeconds: number; radarTime: string; behindSeconds: number };
@@ -28,10 +28,13 @@ interface NowcastBody {
 }
 
 let auth: RequestInit;
+// Helsinki's first nowcast (a miss), made once before the tests; each test reads, none depends on another.
+let first: { res: Response; body: NowcastBody | null };
 beforeAll(async () => {
   auth = bearer(await tokenFor(await createUser("nowcast@example.com", "nowcast password")));
-  // The newest frame is 17:55 at first; a test adds 18:00 later to make caches stale.
-  await seedRadar("201609281755");
+  // Every test here runs at the newest frame 17:55; one that moves it puts it back.
+  await pinNewestFrame("201609281755");
+  first = await nowcast("place=Helsinki");
 });
 
 async function nowcast(query: string, init: RequestInit = auth) {
@@ -44,14 +47,16 @@ const nowcastCount = async (locationId: number) =>
 
 describe("GET /api/nowcast", () => {
   let helsinki: NowcastBody;
+  beforeAll(() => {
+    helsinki = first.body!;
+  });
 
   it("computes on a miss: the body has times, model, location, series, events and asset URLs", async () => {
-    const { res, body } = await nowcast("place=Helsinki");
+    const { res, body } = first;
     expect(res.status).toBe(200);
     expect(res.headers.get("x-cache")).toBe("MISS");
     expect(res.headers.get("age")).toBe("0");
-    helsinki = body!;
-    expect(helsinki.cache).toEqual({ status: "MISS", reason: "miss", ageSeconds: 0, radarTime: "2016-09-28T17:55:00.000Z", behindSeconds: 0 });
+    expect(body!.cache).toEqual({ status: "MISS", reason: "miss", ageSeconds: 0, radarTime: "2016-09-28T17:55:00.000Z", behindSeconds: 0 });
     expect(helsinki.servedBy).toMatchObject({ name: "Helsinki", distanceKm: 0 });
     const n = helsinki.nowcast;
     expect(n.radarTime).toBe("2016-09-28T17:55:00.000Z");
@@ -124,18 +129,21 @@ describe("GET /api/nowcast", () => {
   });
 
   it("a nowcast one frame older than the newest radar frame is served STALE while it is recomputed", async () => {
-    await seedRadar("201609281800");
-    const stale = await nowcast("place=Helsinki");
+    // A place of its own, so Helsinki's nowcast stays the one the other tests read.
+    await pinNewestFrame("201609281750");
+    await nowcast("place=Oulu");
+    await pinNewestFrame("201609281755");
+    const stale = await nowcast("place=Oulu");
     expect(stale.res.headers.get("x-cache")).toBe("STALE");
     expect(stale.body!.cache.reason).toBe("revalidating");
-    expect(stale.body!.nowcast.radarTime).toBe("2016-09-28T17:55:00.000Z");
+    expect(stale.body!.nowcast.radarTime).toBe("2016-09-28T17:50:00.000Z");
     const hit = await until(async () => {
-      const next = await nowcast("place=Helsinki");
+      const next = await nowcast("place=Oulu");
       return next.res.headers.get("x-cache") === "HIT" && next;
     }, "the recomputed nowcast");
-    expect(hit.body!.nowcast.radarTime).toBe("2016-09-28T18:00:00.000Z");
+    expect(hit.body!.nowcast.radarTime).toBe("2016-09-28T17:55:00.000Z");
     // fresh=1 now: current, the same nowcast.
-    const fresh = await nowcast("place=Helsinki&fresh=1");
+    const fresh = await nowcast("place=Oulu&fresh=1");
     expect(fresh.body!.nowcast.id).toBe(hit.body!.nowcast.id);
   });
 });
