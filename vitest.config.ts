@@ -17,6 +17,7 @@ export default defineConfig({
         miniflare: {
           bindings: {
             JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+            IMAGE_LINK_SECRET: "test-image-link-secret-0123456789abcdef0123",
             JWKS_URL: `${idpUrl}/.well-known/jwks.json`,
             JWKS_ISSUER: IDP_ISSUER,
             JWKS_AUDIENCE: IDP_AUDIENCE,

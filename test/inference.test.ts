@@ -59,6 +59,23 @@ function finiteRange(field: Float32Array): { min: number; max: number; missing: 
   return { min, max, missing };
 }
 
+it("the same model gives the same nowcast in the container as embedded", SLOW, async () => {
+  const here = await containerFor(env.CONTAINER_URL).nowcast({ past, leads: 12, model: "optical-flow" });
+  const reference = await embeddedBackend.nowcast({ past, leads: 12, model: "optical-flow" });
+  for (let k = 0; k < 12; k++) {
+    let maxDiff = 0;
+    let noDataDiffers = 0;
+    for (let i = 0; i < reference.frames[k]!.length; i++) {
+      const a = here.frames[k]![i]!;
+      const b = reference.frames[k]![i]!;
+      if ((a !== a) !== (b !== b)) noDataDiffers++;
+      else if (a === a) maxDiff = Math.max(maxDiff, Math.abs(a - b));
+    }
+    expect(noDataDiffers).toBe(0);
+    expect(maxDiff).toBeLessThan(1e-3);
+  }
+});
+
 // ---------------------------------------------------------------- the one contract, every backend
 const backends: [string, () => InferenceBackend][] = [
   ["embedded", () => embeddedBackend],
@@ -86,23 +103,6 @@ describe.each(backends)("inference contract: %s backend", (name, backendOf) => {
       if (model === "persistence") expect(Array.from(result.frames[11]!)).toEqual(Array.from(analysis.dbz));
     });
   }
-
-  it("the same model gives the same nowcast on either backend", SLOW, async () => {
-    const here = await backendOf().nowcast({ past, leads: 12, model: "optical-flow" });
-    const reference = await embeddedBackend.nowcast({ past, leads: 12, model: "optical-flow" });
-    for (let k = 0; k < 12; k++) {
-      let maxDiff = 0;
-      let noDataDiffers = 0;
-      for (let i = 0; i < reference.frames[k]!.length; i++) {
-        const a = here.frames[k]![i]!;
-        const b = reference.frames[k]![i]!;
-        if ((a !== a) !== (b !== b)) noDataDiffers++;
-        else if (a === a) maxDiff = Math.max(maxDiff, Math.abs(a - b));
-      }
-      expect(noDataDiffers).toBe(0);
-      expect(maxDiff).toBeLessThan(1e-3);
-    }
-  });
 
   it("refuses input it cannot forecast from (one frame, an unknown model)", SLOW, async () => {
     await expect(backendOf().nowcast({ past: past.slice(-1), leads: 12, model: "optical-flow" })).rejects.toThrow();

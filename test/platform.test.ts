@@ -9,7 +9,7 @@ describe("health", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }>; failed: string[] };
     expect(body.status).toBe("ok");
-    expect(Object.keys(body.checks).sort()).toEqual(["db", "jwt_secret", "kv", "queue", "r2"]);
+    expect(Object.keys(body.checks).sort()).toEqual(["config", "db", "image_link_secret", "jwt_secret", "kv", "queue", "r2"]);
     expect(body.failed).toEqual([]);
   });
 

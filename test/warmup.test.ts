@@ -10,7 +10,9 @@ import { readCachedNowcast } from "../worker/nowcast/cache";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
 import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
-import { seedRadar } from "./support/radar";
+import { pinNewestFrame, seedRadar } from "./support/radar";
+import { radarFrameKey } from "../worker/radar/frame-store";
+import { radarScenario, runIngestCron } from "./support/radar-replay-client";
 
 let auth: RequestInit;
 let adminAuth: RequestInit;
@@ -21,6 +23,17 @@ beforeAll(async () => {
 });
 
 const placeId = (name: string) => gazetteer().search(name, 1)[0]!.geonameId;
+
+async function addHistory(counts: [string, number][]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const [name] of counts) ids.push((await locationForPlace(db(), placeId(name))).id);
+  const now = Date.now();
+  const rows = ids.flatMap((locationId, i) =>
+    Array.from({ length: counts[i]![1] }, (_, k) => ({ locationId, userId: null, requestedAt: new Date(now - (k + 1) * 1000), cacheStatus: "HIT" as const })),
+  );
+  for (const chunk of chunkRows(rows, 4)) await db().insert(requests).values(chunk);
+  return ids;
+}
 
 async function runCron(overrides: Partial<typeof env>) {
   const ctx = createExecutionContext();
@@ -92,8 +105,8 @@ describe("hourly warm-up", () => {
     expect(run).toMatchObject({ planned: 2, done: 2, failed: 0, source: "history" });
     // Turku and Lahti were warmed; Kuopio and Pori were not.
     const latest = Date.parse("2016-09-28T18:00:00Z");
-    for (const id of ids.slice(0, 2)) expect((await readCachedNowcast(env, id))?.radarTimeMs).toBe(latest);
-    for (const id of ids.slice(2)) expect(await readCachedNowcast(env, id)).toBeNull();
+    for (const id of ids.slice(0, 2)) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(latest);
+    for (const id of ids.slice(2)) expect(await readCachedNowcast(env, id, "optical-flow")).toBeNull();
   });
 
   it("a failing location is retried with backoff, then dead-lettered, counted as failed and reported", async () => {
@@ -142,4 +155,53 @@ describe("hourly warm-up", () => {
     expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(["bad-1", "bad-2"]);
     expect((await db().select().from(requests).where(eq(requests.locationId, location.id))).length).toBe(1);
   });
+});
+
+describe("overlapping warm-up crons", () => {
+  it("hold a lease: of three started together one runs, and the lease is free again once it finished", async () => {
+    const before = new Set((await db().select({ id: warmupRuns.id }).from(warmupRuns)).map((r) => r.id));
+    await Promise.all([1, 2, 3].map(() => runCron({ WARMUP_TOP_N: "1" })));
+    const started = (await db().select().from(warmupRuns)).filter((r) => !before.has(r.id) && r.source !== "frame");
+    expect(started).toHaveLength(1);
+    await finishedRun(before);
+    await runCron({ WARMUP_TOP_N: "1" });
+    expect((await db().select().from(warmupRuns)).filter((r) => !before.has(r.id) && r.source !== "frame")).toHaveLength(2);
+    await finishedRun(new Set([...before, started[0]!.id]));
+  });
+});
+
+describe("warm at every frame", () => {
+  it("when ingest stores a newer frame, the popular set is recomputed for it through the queue, once per frame", async () => {
+    // The popular set: two places requested far more than any other test's.
+    const ids = await addHistory([["Joensuu", 60], ["Mikkeli", 55]]);
+    await pinNewestFrame("201609281725");
+    const before = new Set((await db().select({ id: warmupRuns.id }).from(warmupRuns)).map((r) => r.id));
+    await runCron({ WARMUP_TOP_N: "2", WARMUP_WINDOW_HOURS: "1" });
+    const hourly = await finishedRun(before);
+    expect(hourly).toMatchObject({ planned: 2, done: 2, source: "history" });
+    for (const id of ids) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(Date.parse("2016-09-28T17:25:00Z"));
+
+    // The source publishes 17:30 (not yet in R2); the 5-minute ingest lands it.
+    await env.FRAMES.delete(radarFrameKey("fmi", new Date("2016-09-28T17:30:00Z")));
+    const source = radarScenario("warm-every-frame");
+    await source.setNow("2016-09-28T17:31:00Z");
+    const report = await runIngestCron(source.env({ INGEST_MAX_CATCHUP_FRAMES: "12" }));
+    expect(report).toMatchObject({ stored: 1, newest: "2016-09-28T17:30:00.000Z" });
+    const frameRun = await until(async () => {
+      const runs = await db().select().from(warmupRuns).where(eq(warmupRuns.source, "frame"));
+      return runs.find((r) => r.finishedAt !== null);
+    }, "the per-frame warm-up");
+    expect(frameRun).toMatchObject({ planned: 2, done: 2, failed: 0 });
+    for (const id of ids) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(Date.parse("2016-09-28T17:30:00Z"));
+
+    // A run that finds nothing newer warms nothing.
+    await runIngestCron(source.env({ INGEST_MAX_CATCHUP_FRAMES: "12" }));
+    expect(await db().select().from(warmupRuns).where(eq(warmupRuns.source, "frame"))).toHaveLength(1);
+
+    // Hourly only (WARMUP_EVERY_FRAME=false): a newer frame starts no warm-up.
+    await env.FRAMES.delete(radarFrameKey("fmi", new Date("2016-09-28T17:35:00Z")));
+    await source.setNow("2016-09-28T17:36:00Z");
+    expect(await runIngestCron(source.env({ INGEST_MAX_CATCHUP_FRAMES: "12", WARMUP_EVERY_FRAME: "false" }))).toMatchObject({ stored: 1 });
+    expect(await db().select().from(warmupRuns).where(eq(warmupRuns.source, "frame"))).toHaveLength(1);
+  }, 60_000);
 });

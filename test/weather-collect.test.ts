@@ -148,10 +148,7 @@ describe("from collection to statistics", () => {
     expect(day.precipitationSum).toBeCloseTo(mean(values("precipitation")) * 96, 2);
     expect(day.windSpeedMean).toBeCloseTo(mean(values("windSpeed")), 2);
     expect(day.relativeHumidityMean).toBeCloseTo(mean(values("relativeHumidity")), 2);
-    // A June day in Madrid from the climate normals: warm afternoons, a clear diurnal cycle, dry air.
-    expect(Number(day.temperatureMax)).toBeGreaterThan(24);
-    expect(Number(day.temperatureMax) - Number(day.temperatureMin)).toBeGreaterThan(8);
-    expect(Number(day.relativeHumidityMean)).toBeLessThan(60);
+    // (The replay server's own climate is not checked here: that would test the fake, not the Worker.)
   });
 });
 

@@ -5,10 +5,12 @@ import { renderApiDocs } from "./api-docs-page";
 import { requireAuth, requireRole } from "./auth/middleware";
 import * as schema from "./db/schema";
 import type { AppEnv } from "./env";
-import { ApiError, errorBody } from "./errors";
+import { DomainError } from "./domain-error";
+import { ApiError, apiErrorOf, errorBody } from "./errors";
 import { log, requestLog } from "./logging";
 import { createRouter } from "./openapi";
 import { adminCacheRoutes } from "./routes/admin-cache";
+import { adminStorageRoutes } from "./routes/admin-storage";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminWarmupRoutes } from "./routes/admin-warmup";
 import { authRoutes } from "./routes/auth";
@@ -79,6 +81,7 @@ export function createApp() {
   app.route("/", ingestRoutes);
   app.route("/", frameRoutes);
   app.route("/", adminCacheRoutes);
+  app.route("/", adminStorageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -89,7 +92,9 @@ export function createApp() {
   app.get("/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(openApiConfig))));
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    // Services throw domain errors; they become HTTP errors here, at the API's edge.
+    const error = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(errorBody(error.code, error.message), error.status);

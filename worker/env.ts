@@ -10,6 +10,8 @@ export interface Env {
   JOBS: Queue<unknown>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
+  /** Signs the landing page's public image links (web/lib/server/service-token.ts); not the token key. */
+  IMAGE_LINK_SECRET: string;
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;
   TOKEN_TTL_SECONDS: string;
@@ -23,6 +25,13 @@ export interface Env {
   NOWCAST_CLOCK: string;
   WARMUP_TOP_N: string;
   WARMUP_WINDOW_HOURS: string;
+  // Live-grade serving (worker/nowcast/settings.ts, worker/retention/settings.ts).
+  NOWCAST_STALE_MAX_SECONDS: string;
+  WARMUP_EVERY_FRAME: string;
+  WARMUP_LEASE_SECONDS: string;
+  NOWCAST_RETENTION_HOURS: string;
+  REQUEST_RETENTION_DAYS: string;
+  RADAR_RETENTION_DAYS: string;
   // City weather: provider base URLs (the local replay server under npm start and tests) and the fetch timeout.
   OPEN_METEO_URL: string;
   NWS_URL: string;

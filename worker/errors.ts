@@ -1,5 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { DomainError, DomainErrorKind } from "./domain-error";
 
 /** The product's one error shape: {"error": {"code", "message"}}. */
 export interface ErrorBody {
@@ -29,4 +30,12 @@ export function errorResponse(status: number, code: string, message: string, hea
     status,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
+}
+
+const STATUS_OF_KIND: Record<DomainErrorKind, ContentfulStatusCode> = { invalid: 400, not_found: 404, unprocessable: 422, unavailable: 503 };
+
+/** The HTTP answer to a domain error: the only place a domain kind becomes a status (used by onError). */
+export function apiErrorOf(error: DomainError): ApiError {
+  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  return new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, headers);
 }

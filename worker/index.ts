@@ -6,6 +6,7 @@ import type { Env } from "./env";
 import { runCron } from "./jobs/cron";
 import { consumeJobs } from "./jobs/queue";
 import { withSecurityHeaders } from "./security/headers";
+import { fromOutside } from "./site-internal";
 
 // The inference container's Durable Object class (Cloudflare Containers); bound in [env.production] only.
 export { InferenceContainer } from "./inference/container-class";
@@ -17,7 +18,9 @@ function isApiPath(pathname: string): boolean {
 }
 
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(incoming, env, ctx) {
+    // Nothing from the network may claim to be the site's own call.
+    const request = fromOutside(incoming);
     const url = new URL(request.url);
     if (isApiPath(url.pathname)) return withSecurityHeaders(await api.fetch(request, env, ctx), url);
     // The site's server code calls the API in process through platform.env.API,

@@ -16,10 +16,12 @@ import { startLocalInferenceServer } from "../src/local.js";
 const PAST_FRAMES = 3;
 const LEADS = 12;
 const CROP = { lat: 60.2, lon: 24.9, sizePx: 256 };
-const WARMUP_RUNS = 10;
-const RUNS = 30;
-const ENSEMBLE_WARMUP = 2;
-const ENSEMBLE_RUNS = 7;
+// BENCH_SHORT=1: a few runs only (npm test runs it so the script cannot rot; figures from it mean nothing).
+const SHORT = process.env.BENCH_SHORT === "1";
+const WARMUP_RUNS = SHORT ? 1 : 10;
+const RUNS = SHORT ? 2 : 30;
+const ENSEMBLE_WARMUP = SHORT ? 0 : 2;
+const ENSEMBLE_RUNS = SHORT ? 1 : 7;
 const MEMBERS = 20;
 
 async function timed(runs: number, warmup: number, pasts: RadarFrame[][], once: (past: RadarFrame[]) => Promise<unknown>): Promise<number> {

@@ -6,7 +6,8 @@
 import autocannon from "autocannon";
 import { startLocalStack } from "../e2e/local-stack";
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+// BENCH_SHORT=1: 1 s per load (npm test runs it so the script cannot rot; figures from it mean nothing).
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? (process.env.BENCH_SHORT === "1" ? 1 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 

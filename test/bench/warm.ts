@@ -9,7 +9,8 @@ const TIMEOUT_MS = 180_000;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 progress("starting the local product ...");
-const stack = await startLocalStack(".wrangler/bench-warm-state");
+// BENCH_SHORT=1: a warm-up of 3 places (npm test runs it so the script cannot rot).
+const stack = await startLocalStack(".wrangler/bench-warm-state", process.env.BENCH_SHORT === "1" ? { wranglerArgs: ["--var", "WARMUP_TOP_N:3"] } : {});
 try {
   const token = await stack.demoToken();
   const runs = async () => {

@@ -19,16 +19,21 @@ async function freePort(): Promise<number> {
 
 export interface LocalStack {
   baseUrl: string;
+  /** The radar replay server the stack ingests from (POST /__clock {"now": iso} moves its clock). */
+  replayUrl: string | null;
   /** A token of the seeded demo admin, from the running product's own sign-in. */
   demoToken(): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startLocalStack(stateDir: string): Promise<LocalStack> {
+export async function startLocalStack(
+  stateDir: string,
+  options: { wranglerArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<LocalStack> {
   rmSync(stateDir, { recursive: true, force: true });
   const port = await freePort();
-  const child: ChildProcess = spawn("npx", ["tsx", "worker/cli/start.ts"], {
-    env: { ...process.env, PORT: String(port), NOWCAST_STATE_DIR: stateDir },
+  const child: ChildProcess = spawn("npx", ["tsx", "worker/cli/start.ts", ...(options.wranglerArgs ?? [])], {
+    env: { ...process.env, PORT: String(port), NOWCAST_STATE_DIR: stateDir, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -54,6 +59,7 @@ export async function startLocalStack(stateDir: string): Promise<LocalStack> {
   child.stderr?.resume();
   return {
     baseUrl,
+    replayUrl: /source: replay (http:\/\/[^\s,]+)/.exec(output)?.[1] ?? null,
     async demoToken() {
       const res = await fetch(`${baseUrl}/api/auth/login`, {
         method: "POST",

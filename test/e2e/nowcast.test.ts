@@ -179,12 +179,15 @@ describe("operator pages", () => {
     await page.goto(`${baseUrl}/admin`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Operator overview");
     expect(await page.getByTestId("hit-rate").textContent()).toMatch(/^\d+\.\d %$/);
-    expect(await page.getByTestId("ingest-status").textContent()).toMatch(/not available|[A-Z]/);
+    // npm start brought the archive in through the pipeline: the status is there, with its newest frame.
+    const ingest = (await page.getByTestId("ingest-status").textContent()) ?? "";
+    expect(ingest).not.toMatch(/not available/);
+    expect(ingest).toMatch(/\d{2}:\d{2}/);
     await screenshot(page, "operator-desktop");
     await page.getByRole("link", { name: "Radar frames" }).click();
     await page.waitForURL(`${baseUrl}/admin/frames`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Radar frame parameters");
-    expect(await page.locator("main").textContent()).toMatch(/Frame parameters: not available|\d+ frames? since/);
+    expect(await page.locator("main").textContent()).toMatch(/[1-9]\d* frames? since/);
     await page.getByRole("link", { name: "Warm-up runs" }).click();
     await page.waitForURL(`${baseUrl}/admin/warmup`);
     for (let attempt = 0; attempt < 20 && (await page.getByTestId("warmup-runs").count()) === 0; attempt++) {

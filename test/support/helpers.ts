@@ -71,3 +71,15 @@ export async function signUp(email: string, password: string, ip = someIp()) {
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith("nc_session="))!.split(";")[0]!;
   return { ...body, cookie };
 }
+
+/** Every R2 key under a prefix, sorted. */
+export async function r2Keys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.FRAMES.list({ prefix, cursor });
+    keys.push(...page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return keys.sort();
+}

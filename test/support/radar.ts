@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { sha256Hex } from "../../worker/radar/checksum";
-import { decodeFrame, storeRawFrame } from "../../worker/radar/frame-store";
+import { decodeFrame, storeRawFrame, writeLatest } from "../../worker/radar/frame-store";
 
 // Workers tests cannot read files: Vite inlines the real composites of
 // 16:50-18:00 UTC (shared/, beside the repo) as base64 data URLs.
@@ -20,11 +20,27 @@ export const RADAR_FILES = Object.entries(COMPOSITES)
   .map(([path, url]) => ({ stamp: /(\d{12})_fmi/.exec(path)![1]!, bytes: bytesOf(url) }))
   .sort((a, b) => a.stamp.localeCompare(b.stamp));
 
-/** Stores the real frames observed up to `upTo` (YYYYMMDDHHMM) as the ingest pipeline would. */
+/**
+ * Lands the real frames observed up to `upTo` (YYYYMMDDHHMM) in R2 and moves the newest-frame
+ * pointer, as the ingest's storage step does; it writes no D1 parameter rows and starts no
+ * per-frame warm-up (the ingest tests run the real pipeline for those).
+ */
 export async function seedRadar(upTo = "201609281800"): Promise<void> {
   for (const file of RADAR_FILES) {
     if (file.stamp > upTo) continue;
     const frame = await decodeFrame("fmi", file.bytes);
     await storeRawFrame(env, frame, file.bytes, await sha256Hex(file.bytes));
   }
+}
+
+/**
+ * Makes `stamp` the newest frame whatever came before (the real frames up to it landed in
+ * R2, the pointer set to it, back in time if need be), so a test does not depend on the
+ * radar time other tests of its file left behind.
+ */
+export async function pinNewestFrame(stamp: string): Promise<void> {
+  await seedRadar(stamp);
+  const file = RADAR_FILES.find((f) => f.stamp === stamp);
+  if (!file) throw new Error(`no real frame at ${stamp}`);
+  await writeLatest(env, await decodeFrame("fmi", file.bytes));
 }

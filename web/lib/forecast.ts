@@ -95,6 +95,10 @@ export function cacheWords(response: NowcastResponse): string {
   switch (response.cache.reason) {
     case "hit":
       return "Served from the cache";
+    case "current":
+      return "Already computed from the newest radar frame";
+    case "revalidating":
+      return "One radar frame behind: being updated now, reload in a moment";
     case "miss":
       return "Computed for this request (nothing cached here yet)";
     case "stale":

@@ -1,7 +1,7 @@
 // npm start: prepares the local product (secrets, site build, migrations, demo
 // user) and runs it under `wrangler dev` on workerd with local D1/KV/R2/Queues.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { upsertUser } from "../users";
@@ -24,6 +24,14 @@ function step(title: string, command: string, args: string[]): void {
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example");
+} else {
+  // A secret added to the example since .dev.vars was made: added with its example value.
+  const have = readFileSync(".dev.vars", "utf8");
+  const missing = readFileSync(".dev.vars.example", "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l) && !new RegExp(`^${l.split("=")[0]}=`, "m").test(have));
+  if (missing.length) {
+    appendFileSync(".dev.vars", `${have.endsWith("\n") ? "" : "\n"}${missing.join("\n")}\n`);
+    console.log(`added to .dev.vars from .dev.vars.example: ${missing.map((l) => l.split("=")[0]).join(", ")}`);
+  }
 }
 // One build for everything the code imports: the gazetteer the Worker bundles, then the site.
 step("generating the gazetteer", "npx", ["tsx", "worker/places/build-gazetteer.ts"]);
@@ -40,6 +48,9 @@ const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await st
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
 // Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
 const radarSource = await startLocalRadarSource();
+// NOWCAST_REPLAY_UNTIL (an ISO time): bring the archive in only up to it; later frames stay with the
+// replay server for whoever moves its clock (npm run bench:live plays them one frame at a time).
+if (process.env.NOWCAST_REPLAY_UNTIL) radarSource.last = new Date(process.env.NOWCAST_REPLAY_UNTIL);
 // The inference container (ensemble, learned models) as a plain local process: no Docker engine here.
 console.log("\n▶ starting the inference service (container/src, as a local process)");
 const inference = await startLocalInferenceServer({ port: Number(process.env.INFERENCE_PORT ?? 0) }).catch((error: Error) =>
@@ -49,7 +60,9 @@ const inference = await startLocalInferenceServer({ port: Number(process.env.INF
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs], {
+  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs,
+  // Further flags for wrangler dev (e.g. --var NAME:value), after `npm start --`.
+  ...process.argv.slice(2)], {
   stdio: ["inherit", "inherit", "inherit"],
 });
 let ready = false;

@@ -45,6 +45,8 @@ export const nowcasts = sqliteTable(
     issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
     // observation time of the newest radar frame the nowcast starts from
     radarTime: integer("radar_time", { mode: "timestamp_ms" }).notNull(),
+    // the radar source of its frames (the observed-frame images are keyed by it)
+    source: text("source").notNull().default("fmi"),
     model: text("model").notNull(),
     backend: text("backend").notNull(),
     // R2 key prefix of this nowcast's frames and animation
@@ -52,7 +54,7 @@ export const nowcasts = sqliteTable(
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("nowcasts_location_issued").on(t.locationId, t.issuedAt)],
+  (t) => [index("nowcasts_location_issued").on(t.locationId, t.issuedAt), index("nowcasts_issued").on(t.issuedAt)],
 );
 
 export const requests = sqliteTable(
@@ -80,8 +82,8 @@ export const warmupRuns = sqliteTable("warmup_runs", {
   planned: integer("planned").notNull(),
   done: integer("done").notNull().default(0),
   failed: integer("failed").notNull().default(0),
-  // "history" (top requested) or "defaults" (no history yet)
-  source: text("source", { enum: ["history", "defaults"] }).notNull(),
+  // "history" (top requested), "defaults" (no history yet) or "frame" (the popular set, on a newer radar frame)
+  source: text("source", { enum: ["history", "defaults", "frame"] }).notNull(),
 });
 
 /** Messages that exhausted their retries, as the dead-letter queue consumer saw them. */
@@ -156,3 +158,4 @@ export const ingestRefusals = sqliteTable(
 // Tables of the city weather observations live beside these, in one folder.
 export * from "./weather-schema";
 export * from "./account-schema";
+export * from "./serving-schema";

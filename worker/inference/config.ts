@@ -1,6 +1,7 @@
-import { getRandom } from "@cloudflare/containers";
 import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { z } from "zod";
+import { configSection, enumVar, listVar, numberVar, textVar } from "../config";
+import { DomainError } from "../domain-error";
 import { containerBackend, EMBEDDED_MODELS, embeddedBackend, type InferenceBackend, InferenceBackendError } from "./backends";
 import { r2ModelProvider, r2ModelsOf } from "./r2-models";
 
@@ -30,13 +31,6 @@ export interface InferenceRoute {
   primary: InferenceBackend;
 }
 
-const list = (text: string | undefined) =>
-  (text ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 const CONTAINER_INSTANCES = 3;
 
 /** A backend that is not configured: every call fails as unavailable, so the fallbacks answer. */
@@ -47,40 +41,67 @@ const noContainer: InferenceBackend = {
   },
 };
 
-export function inferenceConfig(env: Env): InferenceConfig {
-  const timeout = Number(env.INFERENCE_TIMEOUT_MS);
-  const timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
+function containerOf(env: Env, url: string | null, timeoutMs: number): InferenceBackend {
   const r2Models = r2ModelsOf(env);
   const provideModel = r2Models.size ? r2ModelProvider(env, r2Models) : undefined;
-  let container = noContainer;
-  if (env.CONTAINER_URL) {
-    const base = env.CONTAINER_URL.replace(/\/$/, "");
-    container = containerBackend({
+  if (url) {
+    const base = url.replace(/\/$/, "");
+    return containerBackend({
       timeoutMs,
       ...(provideModel ? { provideModel } : {}),
       fetch: async (request) => {
-        const url = new URL(request.url);
+        const target = new URL(request.url);
         // The body as bytes, not a stream: a refused connection is then one rejection, nothing left pumping.
         const body = request.method === "GET" ? null : await request.arrayBuffer();
-        return fetch(`${base}${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body, signal: request.signal });
+        return fetch(`${base}${target.pathname}${target.search}`, { method: request.method, headers: request.headers, body, signal: request.signal });
       },
     });
-  } else if (env.INFERENCE_CONTAINER) {
+  }
+  if (env.INFERENCE_CONTAINER) {
     const binding = env.INFERENCE_CONTAINER;
-    container = containerBackend({
+    return containerBackend({
       timeoutMs,
       ...(provideModel ? { provideModel } : {}),
-      fetch: async (request) => (await getRandom(binding, CONTAINER_INSTANCES)).fetch(request),
+      fetch: async (request) => {
+        // Loaded on first use: @cloudflare/containers imports "cloudflare:workers", which only
+        // the Workers runtime resolves, and Node-side tools (the benchmarks) import this module.
+        const { getRandom } = await import("@cloudflare/containers");
+        return (await getRandom(binding, CONTAINER_INSTANCES)).fetch(request);
+      },
     });
   }
-  return {
-    defaultModel: env.NOWCAST_MODEL || "optical-flow",
+  return noContainer;
+}
+
+const inferenceSection = configSection(
+  "inference",
+  z.object({
+    NOWCAST_MODEL: textVar("optical-flow"),
+    CONTAINER_URL: textVar(null),
+    INFERENCE_BACKEND: enumVar(["embedded", "container"], "embedded"),
+    INFERENCE_CONTAINER_MODELS: listVar,
+    INFERENCE_TIMEOUT_MS: numberVar(10_000, { greaterThan: 0, max: 600_000 }),
+  }),
+);
+
+// The backends hold closures over the Env's bindings: built once per Env object, like the parse.
+const built = new WeakMap<Env, InferenceConfig>();
+
+export function inferenceConfig(env: Env): InferenceConfig {
+  const cached = built.get(env);
+  if (cached) return cached;
+  const v = inferenceSection(env);
+  const r2Models = r2ModelsOf(env);
+  const config: InferenceConfig = {
+    defaultModel: v.NOWCAST_MODEL,
     embeddedModels: EMBEDDED_MODELS,
-    containerModels: [...new Set([...list(env.INFERENCE_CONTAINER_MODELS), ...r2Models.keys()])].filter((m) => !EMBEDDED_MODELS.includes(m)),
-    preferContainer: env.INFERENCE_BACKEND === "container",
-    timeoutMs,
-    container,
+    containerModels: [...new Set([...v.INFERENCE_CONTAINER_MODELS, ...r2Models.keys()])].filter((m) => !EMBEDDED_MODELS.includes(m)),
+    preferContainer: v.INFERENCE_BACKEND === "container",
+    timeoutMs: v.INFERENCE_TIMEOUT_MS,
+    container: containerOf(env, v.CONTAINER_URL, v.INFERENCE_TIMEOUT_MS),
   };
+  built.set(env, config);
+  return config;
 }
 
 /** Every model a request may ask for. */
@@ -88,9 +109,9 @@ export function knownModels(config: InferenceConfig): string[] {
   return [...config.embeddedModels, ...config.containerModels];
 }
 
-/** The backend a model goes to first; an unknown model is the caller's error (400). */
+/** The backend a model goes to first; an unknown model is the caller's error. */
 export function routeModel(config: InferenceConfig, model: string): InferenceRoute {
   if (config.embeddedModels.includes(model)) return { model, primary: config.preferContainer ? config.container : embeddedBackend };
   if (config.containerModels.includes(model)) return { model, primary: config.container };
-  throw new ApiError(400, "unknown_model", `unknown model '${model}'; known: ${knownModels(config).join(", ")}`);
+  throw new DomainError("invalid", "unknown_model", `unknown model '${model}'; known: ${knownModels(config).join(", ")}`);
 }

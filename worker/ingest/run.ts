@@ -25,6 +25,7 @@ import { radarFrames } from "../db/schema";
 import type { Env } from "../env";
 import { log } from "../logging";
 import { sha256Hex } from "../radar/checksum";
+import { warmForFrame } from "../nowcast/warmup";
 import { advanceLatest, radarFrameKey, stamp } from "../radar/frame-store";
 import { counterStatement, refusedCounter, sourceCounter, type CounterUpdate } from "./counters";
 import { compositeExists, fetchComposite, ingestClock } from "./fetch";
@@ -333,7 +334,10 @@ class IngestRun {
   /** Advances the newest-frame pointer, then writes the run's counters and refusals (one D1 batch). */
   async finish(): Promise<IngestRunReport> {
     const { env, source } = this;
-    if (this.newest) await advanceLatest(env, this.newest);
+    // A newer frame: the popular places are recomputed for it now, not at the next hour.
+    if (this.newest && (await advanceLatest(env, this.newest))) {
+      await warmForFrame(env, this.newest.obstime).catch((error) => log("error", "per-frame warm-up not started", { error: errorText(error) }));
+    }
     const report = this.report();
     const counters: CounterUpdate[] = [
       [sourceCounter(source.id, "runs"), "sum", 1],

@@ -1,6 +1,8 @@
+import { z } from "zod";
+import { configSection, numberVar, textVar } from "../config";
 import type { Env } from "../env";
 
-/** The radar ingest's configuration (wrangler.toml [vars]), with defaults for unset or bad values. */
+/** The radar ingest's configuration (wrangler.toml [vars]): unset or empty = the default, a bad value a ConfigError. */
 export interface IngestSettings {
   source: string;
   /** URL template of the source's composites ({yyyymmdd}, {stamp}); null = ingest off. */
@@ -17,26 +19,31 @@ export interface IngestSettings {
   repairAfterMs: number;
 }
 
-function positiveInt(value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
-}
-
-function nonNegative(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value !== undefined && value.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : fallback;
-}
+const ingestSection = configSection(
+  "ingest",
+  z.object({
+    RADAR_SOURCE: textVar("fmi"),
+    RADAR_URL_TEMPLATE: textVar(null),
+    RADAR_CLOCK_URL: textVar(null),
+    // A day of 5-minute frames at most: one run must stay well inside the cron's CPU limit.
+    INGEST_MAX_CATCHUP_FRAMES: numberVar(24, { min: 1, max: 288, integer: true }),
+    INGEST_MAX_FRAME_BYTES: numberVar(2_000_000, { min: 1, integer: true }),
+    INGEST_CLOCK_SKEW_SECONDS: numberVar(60, { min: 0 }),
+    INGEST_FETCH_TIMEOUT_MS: numberVar(10_000, { min: 1, integer: true }),
+    INGEST_REPAIR_AFTER_SECONDS: numberVar(900, { min: 0 }),
+  }),
+);
 
 export function ingestSettings(env: Env): IngestSettings {
+  const v = ingestSection(env);
   return {
-    source: env.RADAR_SOURCE?.trim() || "fmi",
-    urlTemplate: env.RADAR_URL_TEMPLATE?.trim() || null,
-    clockUrl: env.RADAR_CLOCK_URL?.trim() || null,
-    // A day of 5-minute frames at most: one run must stay well inside the cron's CPU limit.
-    maxCatchupFrames: positiveInt(env.INGEST_MAX_CATCHUP_FRAMES, 24, 288),
-    maxFrameBytes: positiveInt(env.INGEST_MAX_FRAME_BYTES, 2_000_000),
-    clockSkewMs: nonNegative(env.INGEST_CLOCK_SKEW_SECONDS, 60) * 1000,
-    fetchTimeoutMs: positiveInt(env.INGEST_FETCH_TIMEOUT_MS, 10_000),
-    repairAfterMs: nonNegative(env.INGEST_REPAIR_AFTER_SECONDS, 900) * 1000,
+    source: v.RADAR_SOURCE,
+    urlTemplate: v.RADAR_URL_TEMPLATE,
+    clockUrl: v.RADAR_CLOCK_URL,
+    maxCatchupFrames: v.INGEST_MAX_CATCHUP_FRAMES,
+    maxFrameBytes: v.INGEST_MAX_FRAME_BYTES,
+    clockSkewMs: v.INGEST_CLOCK_SKEW_SECONDS * 1000,
+    fetchTimeoutMs: v.INGEST_FETCH_TIMEOUT_MS,
+    repairAfterMs: v.INGEST_REPAIR_AFTER_SECONDS * 1000,
   };
 }

@@ -3,10 +3,12 @@ import { log } from "../logging";
 import { startWarmup } from "../nowcast/warmup";
 import { weatherCronJobs } from "../weather/cron";
 import { runIngest } from "../ingest/run";
+import { runRetention } from "../retention/run";
 
 /** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
 export const CRON_WARMUP = "0 * * * *";
 export const CRON_INGEST = "*/5 * * * *";
+export const CRON_RETENTION = "15 4 * * *";
 
 type CronJob = (scheduledAt: Date, env: Env) => Promise<void>;
 const cronJobs: Record<string, CronJob> = {
@@ -15,6 +17,9 @@ const cronJobs: Record<string, CronJob> = {
   },
   [CRON_INGEST]: async (scheduledAt, env) => {
     await runIngest(env, scheduledAt);
+  },
+  [CRON_RETENTION]: async (scheduledAt, env) => {
+    await runRetention(env, scheduledAt);
   },
   ...weatherCronJobs,
 };

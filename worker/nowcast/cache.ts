@@ -4,13 +4,14 @@ import type { NowcastPayload } from "./payload";
 /** A cached nowcast: the payload pre-serialized, so a hit costs no JSON.stringify. */
 export interface CachedNowcast {
   json: string;
+  nowcastId: string;
   radarTimeMs: number;
   issuedAtMs: number;
 }
 
-// The default model's nowcast keeps the original key; other models (?model=) get their own.
-const kvKey = (env: Env, locationId: number, model?: string) =>
-  !model || model === (env.NOWCAST_MODEL || "optical-flow") ? `nowcast:location:${locationId}` : `nowcast:location:${locationId}:model:${model}`;
+/** KV keys of cached nowcasts start with this; one per location and model. */
+export const CACHED_NOWCAST_PREFIX = "nowcast:location:";
+const kvKey = (locationId: number, model: string) => `${CACHED_NOWCAST_PREFIX}${locationId}:${model}`;
 // KV holds a location's nowcast for a day at most; a newer radar frame makes it stale long before.
 const KV_TTL_SECONDS = 24 * 3600;
 
@@ -27,28 +28,41 @@ function remember(key: string, entry: CachedNowcast): void {
   while (memory.size > MEMORY_CAPACITY) memory.delete(memory.keys().next().value!);
 }
 
+type Metadata = Omit<CachedNowcast, "json">;
+
 function toCached(payload: NowcastPayload): CachedNowcast {
-  return { json: JSON.stringify(payload), radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
+  return { json: JSON.stringify(payload), nowcastId: payload.id, radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
 }
 
-export async function readCachedNowcast(env: Env, locationId: number, model?: string): Promise<CachedNowcast | null> {
-  const key = kvKey(env, locationId, model);
+export async function readCachedNowcast(env: Env, locationId: number, model: string): Promise<CachedNowcast | null> {
+  const key = kvKey(locationId, model);
   const hot = memory.get(key);
   if (hot && Date.now() - hot.cachedAt < MEMORY_TTL_MS) return hot;
-  const stored = await env.CACHE.getWithMetadata<{ radarTimeMs: number; issuedAtMs: number }>(key, "text");
-  if (stored.value === null || !stored.metadata) return null;
+  const stored = await env.CACHE.getWithMetadata<Metadata>(key, "text");
+  if (stored.value === null || !stored.metadata?.nowcastId) return null;
   const entry = { json: stored.value, ...stored.metadata };
   remember(key, entry);
   return entry;
 }
 
+/** Written by the store (store.ts) only, after the nowcast's images and row. */
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
-  const key = kvKey(env, payload.location.id, payload.model);
-  await env.CACHE.put(key, entry.json, {
-    expirationTtl: KV_TTL_SECONDS,
-    metadata: { radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs },
-  });
+  const key = kvKey(payload.location.id, payload.model);
+  const metadata: Metadata = { nowcastId: entry.nowcastId, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs };
+  await env.CACHE.put(key, entry.json, { expirationTtl: KV_TTL_SECONDS, metadata });
   remember(key, entry);
   return entry;
+}
+
+/** The ids of every nowcast KV serves now (what retention must keep), from the keys' metadata. */
+export async function nowcastIdsInUse(env: Env): Promise<Map<string, number>> {
+  const inUse = new Map<string, number>();
+  let cursor: string | undefined;
+  do {
+    const page = await env.CACHE.list<Metadata>({ prefix: CACHED_NOWCAST_PREFIX, cursor });
+    for (const key of page.keys) if (key.metadata?.nowcastId) inUse.set(key.metadata.nowcastId, key.metadata.radarTimeMs);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return inUse;
 }

@@ -82,10 +82,16 @@ export type NowcastPayload = z.infer<typeof nowcastPayloadSchema>;
 
 export const cacheInfoSchema = z.object({
   status: z.enum(["HIT", "MISS", "STALE"]),
-  reason: z.enum(["hit", "miss", "stale", "fresh", "fallback"]).openapi({
-    description: "fallback (status STALE): the backend failed and the last cached nowcast is served, older than the newest radar frame",
+  reason: z.enum(["hit", "current", "revalidating", "miss", "stale", "fresh", "fallback"]).openapi({
+    description:
+      "hit: cached and current; current (HIT): fresh=1 asked and the cached nowcast already starts from the newest radar frame; " +
+      "revalidating (STALE): at most NOWCAST_STALE_MAX_SECONDS behind the newest frame, served at once while it is recomputed; " +
+      "miss, stale, fresh (MISS): computed for this request; " +
+      "fallback (STALE): the backend failed and the last cached nowcast is served, older than the newest radar frame",
   }),
-  ageSeconds: z.number().int(),
+  ageSeconds: z.number().int().openapi({ description: "Seconds since the nowcast was computed" }),
+  radarTime: isoTime.openapi({ description: "Radar time the served nowcast starts from" }),
+  behindSeconds: z.number().int().openapi({ description: "How far that radar time lies behind the newest frame's (0 = current)" }),
 });
 
 export const nowcastResponseSchema = z

@@ -1,128 +1,200 @@
+// The nowcast service: serves a position from the cache when it can, otherwise gathers
+// the inputs (frames, the model's result), builds the nowcast and stores it. Calls flow one
+// way: routes -> this -> leaves (frame store, inference router, build, store).
+import { cropAround, type RadarFrame } from "../../nowcast/src/index";
+import { DomainError } from "../domain-error";
 import type { Db, Env } from "../env";
-import { ApiError } from "../errors";
-import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, type LatestRadar } from "../radar/frame-store";
-import { type InferenceConfig, inferenceConfig, routeModel } from "../inference/config";
-import { computeRouted, type RoutedNowcast } from "../inference/fallback";
-import type { InferenceBackend } from "./backend";
-import { readCachedNowcast } from "./cache";
+import { type InferenceConfig, type InferenceRoute, inferenceConfig, routeModel } from "../inference/config";
+import { infer, inferEmbedded, type Inference, type InferenceFallback, InferenceUnavailableError } from "../inference/router";
+import { log } from "../logging";
+import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, loadFrameWindow, type LatestRadar } from "../radar/frame-store";
+import { observedImageKey } from "./assets";
+import { buildNowcast, CROP_PX, LEADS, MOTION_FRAMES, OBSERVED_FRAMES } from "./build";
+import { readCachedNowcast, type CachedNowcast } from "./cache";
 import type { IndexedLocation } from "./location-index";
 import { servingLocation } from "./locations";
 import { countRequest } from "./popularity";
+import { nowcastSettings } from "./settings";
+import { saveNowcast, storedObservedImages } from "./store";
 
-export interface NowcastSettings {
-  radiusKm: number;
-  model: string;
-  /** The backend the default model is routed to. */
-  backend: InferenceBackend;
-  clock: "live" | "latest-frame";
-  /** Where each model runs and what answers when that fails (worker/inference). */
-  inference: InferenceConfig;
-}
-
-export function nowcastSettings(env: Env): NowcastSettings {
-  const radiusKm = Number(env.NOWCAST_RADIUS_KM);
-  const inference = inferenceConfig(env);
-  return {
-    radiusKm: Number.isFinite(radiusKm) && radiusKm > 0 ? radiusKm : 10,
-    model: inference.defaultModel,
-    backend: routeModel(inference, inference.defaultModel).primary,
-    clock: env.NOWCAST_CLOCK === "latest-frame" ? "latest-frame" : "live",
-    inference,
-  };
-}
-
-/** The newest radar frame, or a 503 saying there is none yet. */
+/** The newest radar frame; none yet is a domain error (the route answers 503). */
 export async function requireLatestRadar(env: Env): Promise<LatestRadar> {
   const latest = await latestRadar(env, DEFAULT_RADAR_SOURCE);
-  if (!latest) throw new ApiError(503, "no_radar_data", "no radar frames have been ingested yet", { "Retry-After": "60" });
+  if (!latest) throw new DomainError("unavailable", "no_radar_data", "no radar frames have been ingested yet", 60);
   return latest;
 }
 
-// Concurrent misses for one location and model in this isolate share one model run.
-const inflight = new Map<string, Promise<RoutedNowcast>>();
+export interface Outcome {
+  entry: CachedNowcast;
+  fallback: InferenceFallback | null;
+}
+
+// One model run per location, model and radar time in this isolate: concurrent requests,
+// fresh=1, a background revalidation and a warm-up job for the same nowcast all join it.
+const inflight = new Map<string, Promise<Outcome>>();
 
 /**
- * Computes and stores a location's nowcast with the model's backend (falling back when it
- * fails, worker/inference/fallback.ts), joining a run already under way for it.
+ * The location's nowcast of `route.model` for the newest radar frame: the cached one when it
+ * is already that new (a run that finished meanwhile), else one model run, joined by everyone
+ * who asks for the same nowcast while it runs.
  */
-export function recomputeNowcast(
-  env: Env,
-  db: Db,
-  location: IndexedLocation,
-  latest: LatestRadar,
-  settings: NowcastSettings,
-  model = settings.model,
-): Promise<RoutedNowcast> {
-  const key = `${location.id}|${model}`;
+export function ensureNowcast(env: Env, db: Db, location: IndexedLocation, latest: LatestRadar, route: InferenceRoute): Promise<Outcome> {
+  const key = `${location.id}|${route.model}|${latest.obstime.getTime()}`;
   const running = inflight.get(key);
   if (running) return running;
-  const run = computeRouted(env, db, location, latest, settings.inference, model).finally(() => inflight.delete(key));
+  const run = produce(env, db, location, latest, route, inferenceConfig(env)).finally(() => inflight.delete(key));
   inflight.set(key, run);
   return run;
 }
 
-/** Subjects of tokens the product issues to itself (the site's landing example). */
-export const INTERNAL_SUBJECT_PREFIX = "site:";
+/** The observed hour cropped around the location, one entry per 5-minute slot (null: no frame). */
+async function observedCrops(env: Env, latest: LatestRadar, location: IndexedLocation): Promise<(RadarFrame | null)[]> {
+  const window = await loadFrameWindow(env, latest.source, latest.obstime, OBSERVED_FRAMES);
+  return window.map((frame) => (frame ? cropAround(frame, location.lat, location.lon, CROP_PX) : null));
+}
+
+async function produce(
+  env: Env,
+  db: Db,
+  location: IndexedLocation,
+  latest: LatestRadar,
+  route: InferenceRoute,
+  config: InferenceConfig,
+): Promise<Outcome> {
+  const current = await readCachedNowcast(env, location.id, route.model);
+  if (current && current.radarTimeMs >= latest.obstime.getTime()) return { entry: current, fallback: null };
+
+  const observed = await observedCrops(env, latest, location);
+  const past = observed.slice(-MOTION_FRAMES);
+  if (past.some((f) => f === null)) {
+    throw new DomainError("unavailable", "insufficient_radar_data", `the ${MOTION_FRAMES} newest radar frames are not all available`, 60);
+  }
+  const input = { past: past as RadarFrame[], leads: LEADS };
+  let inference: Inference;
+  try {
+    inference = await infer(config, route, input);
+  } catch (error) {
+    if (!(error instanceof InferenceUnavailableError)) throw error;
+    // Nothing could run the asked model: the last nowcast of it, marked stale, else the default model.
+    const failed = { from: error.failure.backend, reason: error.failure.failure, detail: error.failure.message };
+    if (current) return { entry: current, fallback: { ...failed, to: "stale-cache", model: route.model } };
+    const result = await inferEmbedded(config.defaultModel, input);
+    inference = { result, backend: "embedded", fallback: { ...failed, to: "embedded", model: config.defaultModel } };
+  }
+
+  const keys = observed.flatMap((f) => (f ? [observedImageKey(latest.source, f.obstime, location.id)] : []));
+  const built = await buildNowcast({
+    id: crypto.randomUUID(),
+    issuedAt: new Date(),
+    source: latest.source,
+    radarTime: latest.obstime,
+    location,
+    observed,
+    result: inference.result,
+    backend: inference.backend,
+    storedObservedKeys: await storedObservedImages(env, keys),
+  });
+  return { entry: await saveNowcast(env, db, built), fallback: inference.fallback };
+}
 
 export interface NowcastQuery {
   lat: number;
   lon: number;
   place: string | null;
+  /** Ask for a nowcast of the newest radar frame: never served stale. */
   fresh: boolean;
   userId: string | null;
+  /** The site's own call (marked at the Worker entry, worker/site-internal.ts): not demand. */
+  siteInternal: boolean;
   /** The model asked for; the configured default when absent. */
   model?: string | null;
 }
 
+export type CacheReason = "hit" | "current" | "revalidating" | "miss" | "stale" | "fresh" | "fallback";
+
 export interface ServedNowcast {
   body: string;
-  /** STALE: the backend failed and the last cached nowcast is served (see the body's inference.fallback). */
+  /** HIT: current; STALE: behind the newest frame (revalidating, or the backend failed); MISS: computed now. */
   cacheStatus: "HIT" | "MISS" | "STALE";
   ageSeconds: number;
+  radarTime: string;
   /** Set when the model's backend failed: what answered instead. */
   fallback: string | null;
 }
 
+const STATUS_OF: Record<CacheReason, ServedNowcast["cacheStatus"]> = {
+  hit: "HIT",
+  current: "HIT",
+  revalidating: "STALE",
+  fallback: "STALE",
+  miss: "MISS",
+  stale: "MISS",
+  fresh: "MISS",
+};
+
 /**
- * The nowcast for a position: the nearest cached location's, when it is as new
- * as the newest radar frame; otherwise (miss, stale or fresh=1) computed now.
+ * The nowcast for a position, from the nearest cached location's:
+ *  - as new as the newest radar frame: served (HIT; with fresh=1, reason "current");
+ *  - behind by at most NOWCAST_STALE_MAX_SECONDS of radar time: served at once (STALE,
+ *    "revalidating") while one background run recomputes it;
+ *  - otherwise, or with fresh=1: computed while the request waits (MISS).
  */
 export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, query: NowcastQuery): Promise<ServedNowcast> {
   const settings = nowcastSettings(env);
-  const model = query.model || settings.model;
-  const route = routeModel(settings.inference, model);
+  const inference = inferenceConfig(env);
+  // The route is decided once, here, for the whole request.
+  const route = routeModel(inference, query.model || inference.defaultModel);
   const latest = await requireLatestRadar(env);
   if (!inCoverage(latest, query.lat, query.lon)) {
-    throw new ApiError(422, "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
+    throw new DomainError("unprocessable", "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
   }
   const { location, distanceKm } = await servingLocation(db, query.lat, query.lon, settings.radiusKm);
-  const cached = query.fresh ? null : await readCachedNowcast(env, location.id, model);
-  const computedReason = query.fresh ? "fresh" : !cached ? "miss" : cached.radarTimeMs < latest.obstime.getTime() ? "stale" : "hit";
-  const routed = computedReason === "hit" ? null : await recomputeNowcast(env, db, location, latest, settings, model);
-  const entry = routed ? routed.entry : cached!;
-  const fallback = routed?.fallback ?? null;
-  const staleFallback = fallback?.to === "stale-cache";
-  const reason = staleFallback ? "fallback" : computedReason;
-  const cacheStatus = staleFallback ? "STALE" : reason === "hit" ? "HIT" : "MISS";
-  // The product's own server-side calls (subjects "site:...") are not demand.
-  if (!query.userId?.startsWith(INTERNAL_SUBJECT_PREFIX)) {
+  const cached = await readCachedNowcast(env, location.id, route.model);
+  const behindMs = cached ? latest.obstime.getTime() - cached.radarTimeMs : Infinity;
+
+  let reason: CacheReason;
+  let entry: CachedNowcast;
+  let fallback: InferenceFallback | null = null;
+  if (cached && behindMs <= 0) {
+    reason = query.fresh ? "current" : "hit";
+    entry = cached;
+  } else if (cached && !query.fresh && behindMs <= settings.staleMaxMs) {
+    reason = "revalidating";
+    entry = cached;
+    ctx.waitUntil(
+      ensureNowcast(env, db, location, latest, route).catch((error) =>
+        log("warn", "background revalidation failed", { locationId: location.id, model: route.model, error: String(error) }),
+      ),
+    );
+  } else {
+    const outcome = await ensureNowcast(env, db, location, latest, route);
+    entry = outcome.entry;
+    fallback = outcome.fallback;
+    reason = fallback?.to === "stale-cache" ? "fallback" : query.fresh ? "fresh" : cached ? "stale" : "miss";
+  }
+  const cacheStatus = STATUS_OF[reason];
+  // The product's own server-side calls are not demand.
+  if (!query.siteInternal) {
     countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
   }
 
   const ageSeconds = Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
+  const radarTime = new Date(entry.radarTimeMs).toISOString();
   const now = settings.clock === "latest-frame" ? latest.obstime : new Date();
+  const behindSeconds = Math.max(0, Math.round((latest.obstime.getTime() - entry.radarTimeMs) / 1000));
   // The cached payload is spliced in as it was serialized: a hit costs no JSON.stringify of it.
   const head = JSON.stringify({
-    cache: { status: cacheStatus, reason, ageSeconds },
+    cache: { status: cacheStatus, reason, ageSeconds, radarTime, behindSeconds },
     clock: { mode: settings.clock, now: now.toISOString() },
     servedBy: { locationId: location.id, name: location.name, distanceKm: Math.round(distanceKm * 100) / 100 },
     query: { lat: query.lat, lon: query.lon, place: query.place },
-    inference: { model, backend: route.primary.name, fallback },
+    inference: { model: route.model, backend: route.primary.name, fallback },
   });
   return {
     body: `${head.slice(0, -1)},"nowcast":${entry.json}}`,
     cacheStatus,
     ageSeconds,
+    radarTime,
     fallback: fallback ? `${fallback.to}; reason=${fallback.reason}` : null,
   };
 }

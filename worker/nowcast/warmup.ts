@@ -10,9 +10,11 @@ import { log } from "../logging";
 import { gazetteer } from "../places/gazetteer";
 import { retryDelaySeconds } from "../jobs/retry";
 import { inCoverage } from "../radar/frame-store";
-import { readCachedNowcast } from "./cache";
+import { inferenceConfig, routeModel } from "../inference/config";
+import { acquireLease, releaseLease } from "../jobs/lease";
 import { locationForPlace } from "./locations";
-import { nowcastSettings, recomputeNowcast, requireLatestRadar } from "./service";
+import { ensureNowcast, requireLatestRadar } from "./service";
+import { warmupSettings } from "./settings";
 
 export const warmJobSchema = z.object({
   kind: z.literal("warm"),
@@ -20,20 +22,6 @@ export const warmJobSchema = z.object({
   locationId: z.number().int().positive(),
 });
 export type WarmJob = z.infer<typeof warmJobSchema>;
-
-export interface WarmupSettings {
-  topN: number;
-  windowHours: number;
-}
-
-export function warmupSettings(env: Env): WarmupSettings {
-  const topN = Number(env.WARMUP_TOP_N);
-  const windowHours = Number(env.WARMUP_WINDOW_HOURS);
-  return {
-    topN: Number.isInteger(topN) && topN > 0 ? topN : 50,
-    windowHours: Number.isFinite(windowHours) && windowHours > 0 ? windowHours : 24,
-  };
-}
 
 /** The most requested locations of the window, most requested first (ties: lower id first). */
 export async function mostRequested(db: Db, since: Date, limit: number): Promise<number[]> {
@@ -58,17 +46,14 @@ async function defaultLocations(db: Db, env: Env, limit: number): Promise<number
   return ids;
 }
 
-/**
- * The hourly warm-up: records a run, picks the top N locations (or the default
- * list) and fans out one queue job per location.
- */
-export async function startWarmup(env: Env, scheduledAt: Date): Promise<{ runId: string; locationIds: number[] }> {
-  const db = drizzle(env.DB, { schema });
-  const { topN, windowHours } = warmupSettings(env);
-  let locationIds = await mostRequested(db, new Date(scheduledAt.getTime() - windowHours * 3600_000), topN);
-  const source = locationIds.length ? "history" : "defaults";
-  if (!locationIds.length) locationIds = await defaultLocations(db, env, topN);
-  const runId = crypto.randomUUID();
+const POPULAR_KEY = "warmup:popular";
+/** The hourly warm-up's lease: one run at a time, held until its jobs are settled or it expires. */
+export const WARMUP_LEASE = "warmup";
+// One per-frame warm-up per radar frame, whichever ingest run stored it.
+const FRAME_LEASE_MS = 3_600_000;
+
+/** Records a run and fans out one queue job per location (the jobs skip locations already current). */
+async function fanOut(env: Env, db: Db, locationIds: number[], source: "history" | "defaults" | "frame", runId = crypto.randomUUID()): Promise<string> {
   await db.insert(warmupRuns).values({
     id: runId,
     startedAt: new Date(),
@@ -80,27 +65,79 @@ export async function startWarmup(env: Env, scheduledAt: Date): Promise<{ runId:
   for (const chunk of chunkRows(locationIds, 1)) {
     await env.JOBS.sendBatch(chunk.map((locationId) => ({ body: { kind: "warm", runId, locationId } satisfies WarmJob, contentType: "json" })));
   }
-  log("info", "warm-up started", { runId, planned: locationIds.length, source });
-  return { runId, locationIds };
+  return runId;
 }
 
-async function settle(db: Db, runId: string, outcome: "done" | "failed"): Promise<void> {
+/**
+ * The hourly warm-up: re-ranks the popular set (the top N locations of the window, or the
+ * default list with no history), keeps it for the per-frame warm-up, and warms it. An
+ * overlapping run finds the lease held and does nothing.
+ */
+export async function startWarmup(env: Env, scheduledAt: Date): Promise<{ runId: string; locationIds: number[] } | null> {
+  const db = drizzle(env.DB, { schema });
+  const { topN, windowHours, leaseMs } = warmupSettings(env);
+  const runId = crypto.randomUUID();
+  if (!(await acquireLease(env.DB, WARMUP_LEASE, runId, leaseMs))) {
+    log("info", "warm-up skipped: another run holds the lease");
+    return null;
+  }
+  try {
+    let locationIds = await mostRequested(db, new Date(scheduledAt.getTime() - windowHours * 3600_000), topN);
+    const source = locationIds.length ? "history" : "defaults";
+    if (!locationIds.length) locationIds = await defaultLocations(db, env, topN);
+    await env.CACHE.put(POPULAR_KEY, JSON.stringify({ locationIds, rankedAt: new Date().toISOString() }));
+    await fanOut(env, db, locationIds, source, runId);
+    if (!locationIds.length) await releaseLease(env.DB, WARMUP_LEASE, runId);
+    log("info", "warm-up started", { runId, planned: locationIds.length, source });
+    return { runId, locationIds };
+  } catch (error) {
+    await releaseLease(env.DB, WARMUP_LEASE, runId);
+    throw error;
+  }
+}
+
+/** The popular set the last hourly warm-up ranked (empty before the first). */
+export async function popularSet(env: Env): Promise<number[]> {
+  const stored = await env.CACHE.get<{ locationIds: number[] }>(POPULAR_KEY, "json");
+  return stored?.locationIds ?? [];
+}
+
+/**
+ * Ingest stored a newer frame: recompute the popular set through the warm-up queue, once per
+ * frame (a lease per radar time), unless WARMUP_EVERY_FRAME is off.
+ */
+export async function warmForFrame(env: Env, obstime: Date): Promise<string | null> {
+  if (!warmupSettings(env).everyFrame) return null;
+  const locationIds = await popularSet(env);
+  if (!locationIds.length) return null;
+  const runId = crypto.randomUUID();
+  if (!(await acquireLease(env.DB, `warmup:frame:${obstime.toISOString()}`, runId, FRAME_LEASE_MS))) return null;
+  await fanOut(env, drizzle(env.DB, { schema }), locationIds, "frame", runId);
+  log("info", "per-frame warm-up started", { runId, planned: locationIds.length, radarTime: obstime.toISOString() });
+  return runId;
+}
+
+async function settle(env: Env, db: Db, runId: string, outcome: "done" | "failed"): Promise<void> {
   const column = outcome === "done" ? warmupRuns.done : warmupRuns.failed;
   await db
     .update(warmupRuns)
     .set({ [outcome]: sql`${column} + 1` })
     .where(eq(warmupRuns.id, runId));
   // The run is finished once every planned location is done or dead-lettered.
-  await db
+  const finished = await db
     .update(warmupRuns)
     .set({ finishedAt: new Date() })
-    .where(and(eq(warmupRuns.id, runId), sql`${warmupRuns.done} + ${warmupRuns.failed} >= ${warmupRuns.planned}`, sql`${warmupRuns.finishedAt} IS NULL`));
+    .where(and(eq(warmupRuns.id, runId), sql`${warmupRuns.done} + ${warmupRuns.failed} >= ${warmupRuns.planned}`, sql`${warmupRuns.finishedAt} IS NULL`))
+    .returning({ id: warmupRuns.id });
+  // A finished hourly run gives its lease back (a no-op for other runs: only the holder can).
+  if (finished.length) await releaseLease(env.DB, WARMUP_LEASE, runId);
 }
 
-/** Queue handler: recomputes each location (skipping one already current); a failure retries with backoff. */
+/** Queue handler: brings each location's default-model nowcast up to the newest frame; a failure retries with backoff. */
 export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<void> {
   const db = drizzle(env.DB, { schema });
-  const settings = nowcastSettings(env);
+  const inference = inferenceConfig(env);
+  const route = routeModel(inference, inference.defaultModel);
   for (const { body, message } of jobs) {
     try {
       const latest = await requireLatestRadar(env);
@@ -110,9 +147,9 @@ export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<voi
         .where(eq(locations.id, body.locationId));
       if (!location) throw new Error(`location ${body.locationId} does not exist`);
       if (!inCoverage(latest, location.lat, location.lon)) throw new Error(`location ${location.id} is outside radar coverage`);
-      const cached = await readCachedNowcast(env, location.id);
-      if (!cached || cached.radarTimeMs < latest.obstime.getTime()) await recomputeNowcast(env, db, location, latest, settings);
-      await settle(db, body.runId, "done");
+      // Joins a run already under way for this nowcast; returns at once when it is current.
+      await ensureNowcast(env, db, location, latest, route);
+      await settle(env, db, body.runId, "done");
       message.ack();
     } catch (error) {
       log("warn", "warm-up job failed", {
@@ -128,5 +165,5 @@ export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<voi
 
 /** Dead-letter side of a warm-up job: the location kept failing; count it against its run. */
 export async function warmJobDeadLettered(body: WarmJob, env: Env): Promise<void> {
-  await settle(drizzle(env.DB, { schema }), body.runId, "failed");
+  await settle(env, drizzle(env.DB, { schema }), body.runId, "failed");
 }

@@ -56,9 +56,15 @@ export async function latestRadar(env: Env, source = DEFAULT_RADAR_SOURCE): Prom
 }
 
 /** Moves the newest-frame pointer forward (never back: a late old frame must not rewind it). */
-export async function advanceLatest(env: Env, frame: RadarFrame): Promise<void> {
+export async function advanceLatest(env: Env, frame: RadarFrame): Promise<boolean> {
   const current = await env.CACHE.get<{ obstime: string }>(latestKey(frame.source), "json");
-  if (current && Date.parse(current.obstime) >= frame.obstime.getTime()) return;
+  if (current && Date.parse(current.obstime) >= frame.obstime.getTime()) return false;
+  await writeLatest(env, frame);
+  return true;
+}
+
+/** Points the newest-frame pointer at a frame, forward or back (advanceLatest only moves it forward). */
+export async function writeLatest(env: Env, frame: RadarFrame): Promise<void> {
   const pointer: LatestPointer = { obstime: frame.obstime.toISOString(), georef: frame.georef, coverage: coverageMask(frame) };
   await env.CACHE.put(latestKey(frame.source), JSON.stringify(pointer));
   latestCache.delete(frame.source);
@@ -75,7 +81,12 @@ export function decodeFrame(source: string, bytes: Uint8Array): Promise<RadarFra
  * Stores a raw composite in R2 under its stable key (the same frame twice is
  * stored once) and advances the newest-frame pointer. Returns whether it was new.
  */
-export async function storeRawFrame(env: Env, frame: RadarFrame, bytes: Uint8Array, sha256: string): Promise<{ key: string; stored: boolean }> {
+export async function storeRawFrame(
+  env: Env,
+  frame: RadarFrame,
+  bytes: Uint8Array,
+  sha256: string,
+): Promise<{ key: string; stored: boolean; advanced: boolean }> {
   const key = radarFrameKey(frame.source, frame.obstime);
   const existing = await env.FRAMES.head(key);
   if (!existing) {
@@ -85,8 +96,8 @@ export async function storeRawFrame(env: Env, frame: RadarFrame, bytes: Uint8Arr
       sha256,
     });
   }
-  await advanceLatest(env, frame);
-  return { key, stored: !existing };
+  const advanced = await advanceLatest(env, frame);
+  return { key, stored: !existing, advanced };
 }
 
 // Decoded full frames shared by every nowcast an isolate computes; a warm-up of

@@ -10,7 +10,7 @@ const runSchema = z.object({
   planned: z.number().int(),
   done: z.number().int(),
   failed: z.number().int(),
-  source: z.enum(["history", "defaults"]),
+  source: z.enum(["history", "defaults", "frame"]),
 });
 
 export const warmupRunsSchema = z

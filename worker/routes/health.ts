@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { configProblems } from "../config";
 import type { Env } from "../env";
 import { createRouter } from "../openapi";
 
@@ -41,6 +42,14 @@ export const bindingProbes: Record<string, (env: Env) => Promise<unknown>> = {
   r2: (env) => env.FRAMES.head("health/probe"),
   queue: async (env) => {
     if (typeof env.JOBS?.send !== "function") throw new Error("JOBS queue binding is missing");
+  },
+  // Every configuration section parses (worker/config.ts): a bad value names itself here.
+  config: async (env) => {
+    const problems = configProblems(env);
+    if (problems.length) throw new Error(problems.join("; "));
+  },
+  image_link_secret: async (env) => {
+    if (!env.IMAGE_LINK_SECRET || env.IMAGE_LINK_SECRET.length < 32) throw new Error("IMAGE_LINK_SECRET is missing or shorter than 32 characters");
   },
   jwt_secret: async (env) => {
     if (!env.JWT_SECRET || env.JWT_SECRET.length < 32) throw new Error("JWT_SECRET is missing or shorter than 32 characters");

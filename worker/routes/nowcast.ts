@@ -1,14 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
+import type { Db } from "../env";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { flagParam, numberParam } from "../params";
 import { gazetteer, normalizeName } from "../places/gazetteer";
 import { latestRadar, type LatestRadar } from "../radar/frame-store";
 import { coverageBoost } from "../places/coverage-boost";
-import { assetKey } from "../nowcast/assets";
+import { eq } from "drizzle-orm";
+import { nowcasts } from "../db/schema";
+import { assetKey, observedImageKey } from "../nowcast/assets";
+import { OBSERVED_FRAMES, OBSERVED_NAME } from "../nowcast/build";
+import { FRAME_STEP_MINUTES } from "../radar/frame-store";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
 import { enforceLimit } from "../security/rate-limit";
+import { SITE_INTERNAL_HEADER } from "../site-internal";
 
 const nowcastQuery = z
   .object({
@@ -36,8 +42,9 @@ const nowcastRoute = createRoute({
   path: "/nowcast",
   summary: "The next hour of radar at a place",
   description:
-    "Served from the nearest cached location within the configured radius (X-Cache: HIT, with Age), or computed when there is none, " +
-    "when it is older than the newest radar frame, or with fresh=1 (X-Cache: MISS).",
+    "Served from the nearest cached location within the configured radius (X-Cache: HIT, with Age); when that nowcast is at most " +
+    "NOWCAST_STALE_MAX_SECONDS behind the newest radar frame it is served at once (X-Cache: STALE, X-Radar-Time) while it is " +
+    "recomputed in the background; otherwise, or with fresh=1 when it is not current, it is computed (X-Cache: MISS).",
   request: { query: nowcastQuery },
   responses: {
     200: {
@@ -45,6 +52,7 @@ const nowcastRoute = createRoute({
       headers: z.object({
         "X-Cache": z.enum(["HIT", "MISS", "STALE"]),
         Age: z.string(),
+        "X-Radar-Time": z.string().openapi({ description: "Radar time the served nowcast starts from" }),
         "X-Inference-Fallback": z.string().optional().openapi({ description: "Set when the model's backend failed: embedded or stale-cache, and why" }),
       }),
       content: { "application/json": { schema: nowcastResponseSchema } },
@@ -90,6 +98,21 @@ const assetRoute = createRoute({
   },
 });
 
+/**
+ * Where a nowcast's image lies: its own forecast leads and animation under its prefix; an
+ * observed frame (observed-NN, NN = slot of the observed hour) in the shared image of that
+ * frame for the nowcast's location.
+ */
+async function imageKey(db: Db, id: string, name: string): Promise<string> {
+  const observed = OBSERVED_NAME.exec(name);
+  if (!observed) return assetKey(id, name);
+  const slot = Number(observed[1]);
+  const [row] = await db.select({ locationId: nowcasts.locationId, radarTime: nowcasts.radarTime, source: nowcasts.source }).from(nowcasts).where(eq(nowcasts.id, id));
+  if (!row || slot >= OBSERVED_FRAMES) throw new ApiError(404, "not_found", `nowcast ${id} has no ${name}`);
+  const obstime = new Date(row.radarTime.getTime() - (OBSERVED_FRAMES - 1 - slot) * FRAME_STEP_MINUTES * 60_000);
+  return observedImageKey(row.source, obstime, row.locationId);
+}
+
 export const nowcastRoutes = createRouter()
   .openapi(nowcastRoute, async (c) => {
     const q = c.req.valid("query");
@@ -111,6 +134,7 @@ export const nowcastRoutes = createRouter()
       place: q.place ?? null,
       fresh: q.fresh ?? false,
       userId: c.get("principal").sub,
+      siteInternal: c.req.header(SITE_INTERNAL_HEADER) !== undefined,
       model: q.model ?? null,
     });
     // The body is pre-serialized JSON (the cached payload spliced in), so it is
@@ -121,6 +145,7 @@ export const nowcastRoutes = createRouter()
         "content-type": "application/json; charset=utf-8",
         "X-Cache": served.cacheStatus,
         Age: String(served.ageSeconds),
+        "X-Radar-Time": served.radarTime,
         "Cache-Control": "private, no-store",
         "X-Request-Id": c.get("requestId"),
         ...(served.fallback ? { "X-Inference-Fallback": served.fallback } : {}),
@@ -129,7 +154,7 @@ export const nowcastRoutes = createRouter()
   })
   .openapi(assetRoute, async (c) => {
     const { id, name } = c.req.valid("param");
-    const object = await c.env.FRAMES.get(assetKey(id, name));
+    const object = await c.env.FRAMES.get(await imageKey(c.get("db"), id, name));
     if (!object) throw new ApiError(404, "not_found", `nowcast ${id} has no ${name}`);
     return new Response(object.body, {
       headers: {

@@ -5,7 +5,9 @@ import { createRouter, errorResponses } from "../openapi";
 import { numberParam } from "../params";
 import { readCachedNowcast } from "../nowcast/cache";
 import type { NowcastPayload } from "../nowcast/payload";
-import { mostRequested, warmupSettings } from "../nowcast/warmup";
+import { mostRequested } from "../nowcast/warmup";
+import { warmupSettings } from "../nowcast/settings";
+import { inferenceConfig } from "../inference/config";
 
 const popularRoute = createRoute({
   method: "get",
@@ -46,6 +48,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
   const { limit } = c.req.valid("query");
   const db = c.get("db");
   const since = new Date(Date.now() - warmupSettings(c.env).windowHours * 3600_000);
+  const model = inferenceConfig(c.env).defaultModel;
   // A public list: only named places, never a grid cell that stands for someone's shared position.
   const candidates = await mostRequested(db, since, MAX_CANDIDATES);
   const rows = candidates.length
@@ -58,7 +61,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
       const row = byId.get(id);
       if (!row) return [];
       return [
-        readCachedNowcast(c.env, id).then((cached) => {
+        readCachedNowcast(c.env, id, model).then((cached) => {
           const payload = cached ? (JSON.parse(cached.json) as NowcastPayload) : null;
           return {
             locationId: id,

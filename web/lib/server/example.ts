@@ -5,6 +5,7 @@
 import type { NowcastView, PopularPlace } from "../types";
 import { apiFetch } from "../api";
 import { loadNowcastView } from "./nowcast-view";
+import { SITE_INTERNAL_HEADER } from "../../../worker/site-internal";
 import { serviceToken, signExampleId } from "./service-token";
 
 /** Asked for when nothing is warm yet (a fresh install): the product's home city. */
@@ -39,7 +40,8 @@ async function rewriteImages(platform: App.Platform | undefined, view: NowcastVi
 export async function liveExample(platform: App.Platform | undefined, request: Request): Promise<Example> {
   try {
     const token = await serviceToken(platform);
-    const headers = { authorization: `Bearer ${token}` };
+    // Marked as the site's own call: the example is not a visitor's demand for the place.
+    const headers = { authorization: `Bearer ${token}`, [SITE_INTERNAL_HEADER]: "landing-example" };
     const res = await apiFetch(platform, request, "/api/popular?limit=6", { headers });
     const popular = res.ok ? ((await res.json()) as { places: PopularPlace[] }).places : [];
     const warm = popular.find((p) => p.summary !== null && p.radarTime !== null);

@@ -5,7 +5,7 @@
 import { authConfig } from "../../../worker/auth/config";
 import { issueToken } from "../../../worker/auth/tokens";
 
-// The "site:" prefix keeps these calls out of the popularity counts (worker/nowcast/service.ts).
+// Its calls are kept out of the popularity counts by the site-internal header (worker/site-internal.ts).
 export const SITE_SUBJECT = "site:landing-example";
 let cached: { token: string; expiresAtMs: number; secret: string } | undefined;
 
@@ -23,10 +23,10 @@ export async function serviceToken(platform: App.Platform | undefined): Promise<
   return token;
 }
 
-/** HMAC of a nowcast id, so the landing page's image proxy serves only the example it was given. */
+/** HMAC of a nowcast id, so the landing page's image proxy serves only the example it was given (its own key). */
 export async function signExampleId(platform: App.Platform | undefined, id: string): Promise<string> {
-  const secret = platform?.env?.JWT_SECRET;
-  if (!secret) throw new Error("JWT_SECRET missing");
+  const secret = platform?.env?.IMAGE_LINK_SECRET;
+  if (!secret || secret.length < 32) throw new Error("IMAGE_LINK_SECRET is missing or shorter than 32 characters (see .dev.vars.example)");
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`example-image:${id}`)));
   let text = "";

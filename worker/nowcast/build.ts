@@ -1,0 +1,168 @@
+// A nowcast from its inputs: frames and the model's result in, the payload, its D1 row and
+// its images out. No I/O: the service gathers the inputs (worker/nowcast/service.ts) and the
+// store saves the output (worker/nowcast/store.ts).
+import { latLonToPixel, pointForecast, rainEvents, type RadarFrame } from "../../nowcast/src/index";
+import type { InferenceResult } from "../inference/contract";
+import { probabilitySeries } from "../inference/probability";
+import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./assets";
+import type { IndexedLocation } from "./location-index";
+import type { NowcastPayload } from "./payload";
+import { summarize } from "./summary";
+
+export const CROP_PX = 256;
+export const LEADS = 12;
+/** Frames the motion is estimated from. */
+export const MOTION_FRAMES = 3;
+/** The observed hour shown before the forecast: 12 frames at 5 minutes. */
+export const OBSERVED_FRAMES = 12;
+export const POINT_RADIUS_PX = 2;
+export const RAIN_THRESHOLD_MM_PER_HOUR = 0.5;
+
+export interface NowcastInputs {
+  id: string;
+  issuedAt: Date;
+  source: string;
+  radarTime: Date;
+  location: IndexedLocation;
+  /** Crops of the observed hour, one per 5-minute slot, oldest first; null where a frame is missing. */
+  observed: readonly (RadarFrame | null)[];
+  result: InferenceResult;
+  /** The backend that computed `result`. */
+  backend: string;
+  /** Observed-frame images already stored (R2 keys): shared, so not rendered again. */
+  storedObservedKeys: ReadonlySet<string>;
+}
+
+export interface StoredImage {
+  key: string;
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface BuiltNowcast {
+  payload: NowcastPayload;
+  row: {
+    id: string;
+    locationId: number;
+    issuedAt: Date;
+    radarTime: Date;
+    source: string;
+    model: string;
+    backend: string;
+    assetsPrefix: string;
+    summary: Record<string, unknown>;
+  };
+  /** This nowcast's own images (forecast leads, animation). */
+  images: StoredImage[];
+  /** Observed-frame images not stored yet, shared with later nowcasts of the place. */
+  observedImages: StoredImage[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+const two = (n: number) => String(n).padStart(2, "0");
+/** URL names of a nowcast's images; observed-NN is the slot of the observed hour (00 = oldest). */
+export const observedName = (slot: number) => `observed-${two(slot)}.png`;
+export const forecastName = (lead: number) => `forecast-${two(lead)}.png`;
+export const ANIMATION_NAME = "animation.gif";
+export const OBSERVED_NAME = /^observed-(\d{2})\.png$/;
+
+function meanMotion(result: { motion?: { u: Float32Array; v: Float32Array } }) {
+  if (!result.motion) return null;
+  let su = 0, sv = 0, n = 0;
+  const { u, v } = result.motion;
+  for (let i = 0; i < u.length; i++) {
+    const du = u[i]!, dv = v[i]!;
+    if (du === du && dv === dv) {
+      su += du;
+      sv += dv;
+      n++;
+    }
+  }
+  return n ? { meanUPxPerStep: Math.round((su / n) * 1000) / 1000, meanVPxPerStep: Math.round((sv / n) * 1000) / 1000 } : null;
+}
+
+export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> {
+  const { id, location, result } = input;
+  const slots = input.observed.flatMap((frame, slot) => (frame ? [{ frame, slot }] : []));
+  const analysis = input.observed[input.observed.length - 1];
+  if (!analysis) throw new RangeError("the newest observed frame is required");
+  const point = pointForecast(analysis, result, location.lat, location.lon, { radiusPx: POINT_RADIUS_PX });
+  const events = rainEvents(point, RAIN_THRESHOLD_MM_PER_HOUR);
+  const t0 = input.radarTime.getTime();
+  const at = (minutes: number | null) => (minutes === null ? null : iso(t0 + minutes * 60_000));
+
+  const observedKeys = slots.map(({ frame }) => observedImageKey(input.source, frame.obstime, location.id));
+  const rendered = await renderImages(
+    input.source,
+    analysis.width,
+    analysis.height,
+    slots.map(({ frame }) => frame.dbz),
+    result.frames,
+    latLonToPixel(analysis.georef, location.lat, location.lon),
+    observedKeys.map((key) => !input.storedObservedKeys.has(key)),
+  );
+  const images: StoredImage[] = [
+    ...rendered.forecastPngs.map((bytes, i) => ({ key: assetKey(id, forecastName(i + 1)), bytes, contentType: "image/png" })),
+    { key: assetKey(id, ANIMATION_NAME), bytes: rendered.gif, contentType: "image/gif" },
+  ];
+  const observedImages = rendered.observedPngs.flatMap((bytes, i) => (bytes ? [{ key: observedKeys[i]!, bytes, contentType: "image/png" }] : []));
+
+  const urlOf = (name: string) => `/api/nowcasts/${id}/${name}`;
+  const payload: NowcastPayload = {
+    id,
+    issuedAt: input.issuedAt.toISOString(),
+    radarTime: input.radarTime.toISOString(),
+    source: input.source,
+    model: result.model,
+    backend: input.backend,
+    stepMinutes: result.stepMinutes,
+    location,
+    neighbourhoodKm: POINT_RADIUS_PX * 2 + 1,
+    georef: analysis.georef,
+    series: Array.from(point.minutes, (minutes, k) => ({
+      minutes,
+      time: iso(t0 + minutes * 60_000),
+      mmPerHour: finiteOrNull(point.mmPerHour[k]!),
+      dbz: finiteOrNull(point.dbz[k]!),
+    })),
+    events: {
+      thresholdMmPerHour: RAIN_THRESHOLD_MM_PER_HOUR,
+      startsInMinutes: events.startsInMinutes,
+      stopsInMinutes: events.stopsInMinutes,
+      peakMmPerHour: finiteOrNull(events.peakMmPerHour),
+      peakInMinutes: events.peakInMinutes,
+      startsAt: at(events.startsInMinutes),
+      stopsAt: at(events.stopsInMinutes),
+      peakAt: at(events.peakInMinutes),
+      summary: summarize(events, LEADS * result.stepMinutes),
+    },
+    motion: meanMotion(result),
+    frames: {
+      observed: slots.map(({ frame, slot }) => ({ time: frame.obstime.toISOString(), url: urlOf(observedName(slot)) })),
+      forecast: result.frames.map((_, i) => ({ time: iso(t0 + (i + 1) * result.stepMinutes * 60_000), url: urlOf(forecastName(i + 1)) })),
+    },
+    animation: { url: urlOf(ANIMATION_NAME), frames: slots.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
+    legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
+    // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.
+    ...(result.ensemble
+      ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
+      : {}),
+  };
+  return {
+    payload,
+    row: {
+      id,
+      locationId: location.id,
+      issuedAt: input.issuedAt,
+      radarTime: input.radarTime,
+      source: input.source,
+      model: result.model,
+      backend: input.backend,
+      assetsPrefix: assetKey(id, ""),
+      summary: { events: payload.events, motion: payload.motion },
+    },
+    images,
+    observedImages,
+  };
+}
