@@ -90,3 +90,78 @@ export class MotionPerturbation {
     }
   }
 }
+
+/**
+ * Fit of a t^b (c = 0) to (minutes, km/h) samples by least squares in log-log. With c free the
+ * fit is ill-conditioned on an hour of leads (b runs to 0 with a and c cancelling, a logarithm
+ * in disguise); c = 0 keeps a and b meaningful and the law 0 at t = 0.
+ */
+export function fitPowerLaw(samples: readonly { minutes: number; kmPerHour: number }[]): PowerLaw {
+  const usable = samples.filter((s) => s.minutes > 0 && s.kmPerHour > 0);
+  if (usable.length < 2) throw new RangeError("a power law needs at least 2 positive samples");
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (const { minutes, kmPerHour } of usable) {
+    const x = Math.log(minutes);
+    const y = Math.log(kmPerHour);
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const n = usable.length;
+  const b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  const a = Math.exp((sy - b * sx) / n);
+  return [a, b, 0];
+}
+
+/**
+ * Accumulates the engine's own motion errors: the motion estimated `lead` steps later minus the
+ * motion the nowcast used, at motion cells where the analysis rains, split along and across the
+ * used motion of each cell; standard deviations per lead in km/h.
+ */
+export class MotionErrorAccumulator {
+  private readonly sums: Float64Array[];
+
+  constructor(
+    readonly leads: number,
+    readonly stepMinutes: number,
+    readonly pixelM: number,
+  ) {
+    // Per lead: count, sum and sum of squares along, then across.
+    this.sums = Array.from({ length: leads }, () => new Float64Array(5));
+  }
+
+  /** used: the motion at analysis time; later: the motion estimated lead steps later; wetCell[i]: cell i rains at analysis. */
+  add(used: MotionField, later: MotionField, lead: number, wetCell: Uint8Array): void {
+    const s = this.sums[lead - 1]!;
+    for (let i = 0; i < used.u.length; i++) {
+      if (!wetCell[i]) continue;
+      const speed = Math.hypot(used.u[i]!, used.v[i]!);
+      if (speed < 1e-3) continue;
+      const ax = used.u[i]! / speed;
+      const ay = used.v[i]! / speed;
+      const du = later.u[i]! - used.u[i]!;
+      const dv = later.v[i]! - used.v[i]!;
+      const along = du * ax + dv * ay;
+      const across = -du * ay + dv * ax;
+      s[0]!++;
+      s[1]! += along;
+      s[2]! += along * along;
+      s[3]! += across;
+      s[4]! += across * across;
+    }
+  }
+
+  /** Per lead: minutes, cells, and the standard deviations along and across, km/h. */
+  statistics(): { minutes: number; cells: number; parallelKmPerHour: number; perpendicularKmPerHour: number }[] {
+    const toKmh = (this.pixelM / 1000) * (60 / this.stepMinutes);
+    return this.sums.map((s, k) => {
+      const n = s[0]!;
+      const std = (sum: number, squares: number) => (n > 1 ? Math.sqrt(Math.max(0, squares / n - (sum / n) ** 2)) : NaN);
+      return { minutes: (k + 1) * this.stepMinutes, cells: n, parallelKmPerHour: std(s[1]!, s[2]!) * toKmh, perpendicularKmPerHour: std(s[3]!, s[4]!) * toKmh };
+    });
+  }
+}
