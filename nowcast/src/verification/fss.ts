@@ -56,10 +56,13 @@ export class FssAccumulator {
             if (forecastMmPerHour[i] !== forecastMmPerHour[i] || observedMmPerHour[i] !== observedMmPerHour[i]) continue;
             const c0 = Math.max(0, col - half);
             const c1 = Math.min(width, col - half + scale);
-            const box = (table: Float64Array) => table[r1 * w1 + c1]! - table[r0 * w1 + c1]! - table[r1 * w1 + c0]! + table[r0 * w1 + c0]!;
-            const count = box(n);
-            const ff = box(f) / count;
-            const fo = box(o) / count;
+            const a = r1 * w1 + c1;
+            const b = r0 * w1 + c1;
+            const c = r1 * w1 + c0;
+            const d = r0 * w1 + c0;
+            const count = n[a]! - n[b]! - n[c]! + n[d]!;
+            const ff = (f[a]! - f[b]! - f[c]! + f[d]!) / count;
+            const fo = (o[a]! - o[b]! - o[c]! + o[d]!) / count;
             numerator += (ff - fo) ** 2;
             denominator += ff * ff + fo * fo;
           }
