@@ -75,7 +75,7 @@ describe("STEPS ensemble", () => {
     expect(result.ensemble.thresholdsMmPerHour).toEqual([0.5, 1, 5]);
     expect(result.ensemble.spectralFactor).toBe(1);
     expect(result.ensemble.probabilities[0]![0]).toHaveLength(256 * 256);
-    const levels = result.ensemble.cascade;
+    const levels = result.ensemble.cascade!;
     expect(levels).toHaveLength(8);
     // Measured on the frames, not clamped: the largest scales persist, the 1-2 km scales barely do.
     expect(levels[0]!.gamma1).toBeGreaterThan(0.95);

@@ -71,8 +71,8 @@ export type EnsembleSummary = {
   spectralFactor: number;
   /** Lag-1 Lagrangian autocorrelation per cascade level (central wavenumber, cycles per domain), largest scales first. */
   autocorrelation: { wavenumber: number; rho: number }[];
-  /** Per cascade level: statistics over the pixels with data, correlations and AR(2) coefficients. */
-  cascade: CascadeLevelSummary[];
+  /** Per cascade level: statistics over the pixels with data, correlations and AR(2) coefficients (not carried by the inference contract). */
+  cascade?: CascadeLevelSummary[];
   /** memberFrames[m][k - 1]: member m at lead k, dBZ (only with keepMembers). */
   memberFrames?: Float32Array[][];
 };
