@@ -4,7 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { NOWCAST_MODELS, type RadarFrame } from "../../nowcast/src/index.js";
 import { createEnsembleModel, ensemble } from "../../nowcast/src/models/ensemble.js";
-import type { LearnedModel } from "../../nowcast/src/models/learned.js";
+import { isExperimental, type LearnedModel, type LearnedModelBenchmark } from "../../nowcast/src/models/learned.js";
 import type { InferenceResult } from "../../worker/inference/contract.js";
 import { loadLearnedModelFile, type OnnxOptions } from "./onnx.js";
 
@@ -14,6 +14,8 @@ export interface ServedModel {
   name: string;
   kind: ModelKind;
   description?: string;
+  /** A learned model that has not been shown to beat optical flow: labelled, never a default. */
+  experimental?: { benchmark: LearnedModelBenchmark | null };
   forecast(past: RadarFrame[], leads: number, options?: { members?: number; seed?: number }): Promise<InferenceResult>;
 }
 
@@ -62,6 +64,7 @@ export class ModelRegistry {
       name: model.name,
       kind: "learned",
       ...(model.metadata.description ? { description: model.metadata.description } : {}),
+      ...(isExperimental(model.metadata) ? { experimental: { benchmark: model.metadata.benchmark ?? null } } : {}),
       forecast: (past, leads) => model.forecast(past, leads),
     });
     return model.name;
@@ -71,7 +74,12 @@ export class ModelRegistry {
     return this.models.get(name);
   }
 
-  list(): { name: string; kind: ModelKind; description?: string }[] {
-    return [...this.models.values()].map(({ name, kind, description }) => ({ name, kind, ...(description ? { description } : {}) }));
+  list(): { name: string; kind: ModelKind; description?: string; experimental?: { benchmark: LearnedModelBenchmark | null } }[] {
+    return [...this.models.values()].map(({ name, kind, description, experimental }) => ({
+      name,
+      kind,
+      ...(description ? { description } : {}),
+      ...(experimental ? { experimental } : {}),
+    }));
   }
 }

@@ -35,6 +35,12 @@ describe("inference server", () => {
     expect(health.models).toEqual(expect.arrayContaining(["persistence", "optical-flow", "ensemble", "tinycnn", "unet-gpu"]));
     const list = (await (await fetch(`${server.url}/v1/models`)).json()) as { models: { name: string; kind: string }[] };
     expect(list.models.find((m) => m.name === "unet-gpu")?.kind).toBe("learned");
+    // tinycnn's held-out benchmark (its metadata) does not beat optical flow: labelled, with its skill.
+    const models = list.models as { name: string; experimental?: { benchmark: { csi: number; referenceCsi: number } | null } }[];
+    const tiny = models.find((m) => m.name === "tinycnn")!;
+    expect(tiny.experimental?.benchmark?.csi).toBeLessThan(tiny.experimental!.benchmark!.referenceCsi);
+    expect(models.find((m) => m.name === "unet-gpu")!.experimental).toBeUndefined();
+    expect(models.find((m) => m.name === "optical-flow")!.experimental).toBeUndefined();
   });
 
   it("answers a nowcast request in the contract's binary format", async () => {

@@ -1,37 +1,42 @@
-// npm run --silent bench:skill -- --frames DIR [--crop LAT,LON,PIXELS] [--models a,b] [--stride N] [--from TIME] [--model-dir DIR]
+// npm run --silent bench:skill -- --frames DIR [--crop LAT,LON,PIXELS | --lattice] [--models a,b] [--stride N]
+//   [--max-starts N] [--members N] [--from TIME] [--model-dir DIR] [--diagrams DIR]
 // Prints exactly one JSON object on stdout; progress goes to stderr.
-// Models: the engine's (persistence, optical-flow), "ensemble" (STEPS-style; adds Brier score, its
-// skill against climatology and reliability bins per lead and threshold), and learned models by
-// name (their metadata JSON in --model-dir, container/models by default; run with onnxruntime-node),
-// which also report the frames they were trained on and how many scored frames fall among them.
-// --from keeps only start times whose every frame is at or after TIME (ISO or YYYYMMDDHHMM): frames
-// a learned model never saw when TIME is after its training frames.
+// Protocol: 3 input frames, 12 leads, Marshall-Palmer, strict >, tables summed over nowcasts.
+// Every model gets contingency scores, MAE/RMSE and FSS over scales per lead; the ensemble adds
+// the Brier score with its decomposition, reliability bins, ROC, CRPS, rank histogram and
+// spread/skill; headline scores carry block-bootstrap 90 % intervals over start times
+// (nowcast/src/verification/skillSuite.ts). --lattice scores the product as shipped: a 5 x 5
+// lattice of 256-pixel crops, as the service cuts them, plus the point product and the
+// sentence at 9 places per crop (productVerification.ts). --diagrams writes reliability, ROC,
+// rank-histogram and FSS diagrams as SVG. "targets" checks the issue's targets on what ran.
+// Learned models are loaded by name (metadata JSON in --model-dir) and report the frames they
+// were trained on; --from keeps only start times whose every frame is at or after TIME.
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listCompositeFiles, readCompositeFile } from "../node/radarFiles.js";
-import {
-  cropAround,
-  eligibleStarts,
-  MARSHALL_PALMER,
-  NOWCAST_MODELS,
-  NowcastVerifier,
-  RadarFormatError,
-  type NowcastResult,
-  type RadarFrame,
-} from "../src/index.js";
+import { cropAround, eligibleStarts, MARSHALL_PALMER, NOWCAST_MODELS, RadarFormatError, type NowcastResult, type RadarFrame } from "../src/index.js";
 import { createEnsembleModel, type EnsembleSummary } from "../src/models/ensemble.js";
 import type { LearnedModelMetadata } from "../src/models/learned.js";
-import { ProbabilisticVerifier } from "../src/verification/probabilistic.js";
+import { worstReliabilityGap } from "../src/verification/probabilistic.js";
+import { cropLattice, placesInCrop, PointProductAccumulator } from "../src/verification/productVerification.js";
+import { type SkillLead, SkillSuite } from "../src/verification/skillSuite.js";
+import { writeDiagrams } from "./diagrams.js";
 import { median, rounded } from "./stats.js";
+import { checkTargets } from "./targets.js";
 
 const PAST_FRAMES = 3;
 const LEADS = 12;
 // BENCH_SHORT=1: a few runs only (npm test runs it so the script cannot rot; figures from it mean nothing).
 const SHORT = process.env.BENCH_SHORT === "1";
+const LATTICE = 5;
+const LATTICE_CROP_PX = 256;
 const WARMUP_RUNS = SHORT ? 1 : 10;
 /** Warm-up stops early once it has taken this long (the ensemble and the U-Net take seconds a run). */
 const WARMUP_BUDGET_MS = 5_000;
+/** Reliability bins count towards the targets from this many cases. */
+const RELIABILITY_MIN_CASES = 10_000;
 const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "container", "models");
 
 type BenchModel = {
@@ -40,12 +45,12 @@ type BenchModel = {
   metadata?: LearnedModelMetadata;
 };
 
-async function resolveModel(name: string, modelDir: string): Promise<BenchModel> {
+async function resolveModel(name: string, modelDir: string, members: number): Promise<BenchModel> {
   const engine = NOWCAST_MODELS[name];
   if (engine) return { name, forecast: async (past, leads) => engine.forecast(past, leads) };
   if (name === "ensemble") {
-    // Probabilities judged with Marshall-Palmer, as the observations are.
-    const model = createEnsembleModel({ probabilityZr: MARSHALL_PALMER });
+    // Probabilities judged with Marshall-Palmer, as the observations are; members kept for CRPS and ranks.
+    const model = createEnsembleModel({ probabilityZr: MARSHALL_PALMER, keepMembers: true, members });
     return { name, forecast: async (past, leads) => model.forecast(past, leads) };
   }
   const metadataPath = join(modelDir, `${name}.json`);
@@ -79,6 +84,12 @@ function parseCrop(text: string): { lat: number; lon: number; sizePx: number } {
   return { lat, lon, sizePx };
 }
 
+function positiveInteger(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer`);
+  return n;
+}
+
 /** Every composite under dir by obstime; a corrupt file is reported and left out, like a missing one. */
 async function readReadableComposites(dir: string): Promise<RadarFrame[]> {
   const frames: RadarFrame[] = [];
@@ -93,23 +104,88 @@ async function readReadableComposites(dir: string): Promise<RadarFrame[]> {
   return frames.sort((a, b) => a.obstime.getTime() - b.obstime.getTime());
 }
 
+const interval = (i: { low: number; high: number }, digits: number) => [rounded(i.low, digits), rounded(i.high, digits)];
+
+/** The printed form of one lead's scores. */
+function leadReport(lead: SkillLead): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  for (const c of lead.categorical) {
+    entry[String(c.thresholdMmPerHour)] = {
+      csi: rounded(c.csi, 4),
+      csi_90: interval(c.csi90, 4),
+      pod: rounded(c.pod, 4),
+      far: rounded(c.far, 4),
+      bias: rounded(c.bias, 4),
+    };
+  }
+  entry.mae = rounded(lead.maeMmPerHour, 4);
+  entry.mae_90 = interval(lead.mae90, 4);
+  entry.rmse = rounded(lead.rmseMmPerHour, 4);
+  entry.fss = Object.fromEntries(lead.fss.map((f) => [String(f.thresholdMmPerHour), Object.fromEntries(f.byScale.map((s) => [`${s.scalePx}px`, rounded(s.fss, 4)]))]));
+  if (lead.probabilistic) {
+    entry.probabilistic = Object.fromEntries(
+      lead.probabilistic.map((t) => [
+        String(t.thresholdMmPerHour),
+        {
+          brier: rounded(t.brier, 5),
+          brier_climatology: rounded(t.brierClimatology, 5),
+          bss: rounded(t.brierSkill, 4),
+          bss_90: interval(t.brierSkill90, 4),
+          base_rate: rounded(t.baseRate, 4),
+          decomposition: {
+            reliability: rounded(t.decomposition.reliability, 6),
+            resolution: rounded(t.decomposition.resolution, 6),
+            uncertainty: rounded(t.decomposition.uncertainty, 6),
+          },
+          worst_reliability_gap: rounded(worstReliabilityGap(t.reliability, RELIABILITY_MIN_CASES), 4),
+          reliability: t.reliability.map((bin) => ({ bin: [bin.low, bin.high], n: bin.count, p: rounded(bin.meanForecast, 4), observed: rounded(bin.observedFrequency, 4) })),
+          roc_area: rounded(t.roc.area, 4),
+          roc_area_90: interval(t.rocArea90, 4),
+          roc: { pod: t.roc.pod.map((v) => rounded(v, 4)), pofd: t.roc.pofd.map((v) => rounded(v, 4)) },
+        },
+      ]),
+    );
+  }
+  if (lead.ensemble) {
+    const e = lead.ensemble;
+    entry.ensemble = {
+      crps: rounded(e.crpsMmPerHour, 5),
+      crps_90: interval(e.crps90, 5),
+      spread_skill: rounded(e.spreadSkillRatio, 4),
+      spread_skill_90: interval(e.spreadSkill90, 4),
+      spread_db: rounded(e.spreadDb, 4),
+      rmse_db: rounded(e.rmseDb, 4),
+      outer_rank_share: rounded(e.outerRankShare, 4),
+      outer_rank_share_90: interval(e.outerRankShare90, 4),
+      rank_histogram: e.rankHistogram.map((v) => rounded(v, 4)),
+    };
+  }
+  return entry;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       frames: { type: "string" },
       crop: { type: "string" },
+      lattice: { type: "boolean", default: false },
       models: { type: "string", default: Object.keys(NOWCAST_MODELS).join(",") },
       stride: { type: "string", default: SHORT ? "8" : "1" },
+      "max-starts": { type: "string" },
+      members: { type: "string", default: "20" },
       from: { type: "string" },
       "model-dir": { type: "string", default: DEFAULT_MODEL_DIR },
+      diagrams: { type: "string" },
     },
   });
   if (!values.frames) throw new Error("--frames DIR is required");
-  const stride = Number(values.stride);
-  if (!Number.isInteger(stride) || stride < 1) throw new RangeError("stride must be a positive integer");
+  if (values.crop && values.lattice) throw new Error("--crop and --lattice exclude each other");
+  const stride = positiveInteger(values.stride, "stride");
+  const maxStarts = values["max-starts"] ? positiveInteger(values["max-starts"], "max-starts") : Infinity;
+  const members = positiveInteger(values.members, "members");
   const from = values.from ? parseTime(values.from) : null;
   const models: BenchModel[] = [];
-  for (const name of values.models.split(",")) models.push(await resolveModel(name.trim(), values["model-dir"]));
+  for (const name of values.models.split(",")) models.push(await resolveModel(name.trim(), values["model-dir"], members));
 
   let frames = await readReadableComposites(values.frames);
   if (frames.length === 0) throw new Error(`no readable *.pgm.gz under ${values.frames}`);
@@ -117,74 +193,64 @@ async function main(): Promise<void> {
     const { lat, lon, sizePx } = parseCrop(values.crop);
     frames = frames.map((frame) => cropAround(frame, lat, lon, sizePx));
   }
-  console.error(`${frames.length} frames, ${frames[0]!.width} x ${frames[0]!.height} px`);
+  console.error(`${frames.length} frames, ${frames[0]!.width} x ${frames[0]!.height} px${values.lattice ? `, ${LATTICE} x ${LATTICE} lattice of ${LATTICE_CROP_PX}-pixel crops` : ""}`);
+  const lattice = values.lattice ? cropLattice(frames[0]!, LATTICE) : null;
 
   const starts = eligibleStarts(frames, PAST_FRAMES, LEADS);
   const chosen = starts.sequences
     .filter((_, index) => index % stride === 0)
-    .filter((s) => !from || s.past[0]!.obstime.getTime() >= from.getTime());
+    .filter((s) => !from || s.past[0]!.obstime.getTime() >= from.getTime())
+    .slice(0, maxStarts);
+  /** The windows each start is scored on: the frames as given, or the lattice's crops. */
+  const windows = (sequence: RadarFrame[]) => (lattice ? lattice.map(({ lat, lon }) => sequence.map((f) => cropAround(f, lat, lon, LATTICE_CROP_PX))) : [sequence]);
   const report: Record<string, unknown> = {};
+  const scored: Record<string, SkillLead[]> = {};
   for (const model of models) {
     // Untimed runs first, so that ms_per_nowcast measures optimised code, not the JIT warming up.
     const warmupStarted = performance.now();
-    for (let run = 0; chosen[0] && run < WARMUP_RUNS && (run === 0 || performance.now() - warmupStarted < WARMUP_BUDGET_MS); run++) {
-      await model.forecast(chosen[0].past, LEADS);
+    const warmupPast = chosen[0] ? windows(chosen[0].past)[0]! : null;
+    for (let run = 0; warmupPast && run < WARMUP_RUNS && (run === 0 || performance.now() - warmupStarted < WARMUP_BUDGET_MS); run++) {
+      await model.forecast(warmupPast, LEADS);
     }
-    const verifier = new NowcastVerifier(LEADS, starts.stepMinutes);
-    let probabilistic: ProbabilisticVerifier | null = null;
-    let members = 0;
+    const suite = new SkillSuite(LEADS, starts.stepMinutes);
+    const point = lattice ? new PointProductAccumulator() : null;
     const msPerNowcast: number[] = [];
     const scoredFrames = new Set<number>();
     for (const { past, future } of chosen) {
-      const started = performance.now();
-      const result = await model.forecast(past, LEADS);
-      msPerNowcast.push(performance.now() - started);
-      verifier.add(result.frames, future.map((frame) => frame.dbz));
-      if (result.ensemble) {
-        probabilistic ??= new ProbabilisticVerifier(LEADS, starts.stepMinutes, result.ensemble.thresholdsMmPerHour);
-        members = result.ensemble.members;
-        probabilistic.add(result.ensemble.probabilities, future.map((frame) => frame.dbz));
+      suite.beginStart();
+      const pastWindows = windows(past);
+      const futureWindows = windows(future);
+      for (let w = 0; w < pastWindows.length; w++) {
+        const windowPast = pastWindows[w]!;
+        const windowFuture = futureWindows[w]!;
+        const started = performance.now();
+        const result = await model.forecast(windowPast, LEADS);
+        msPerNowcast.push(performance.now() - started);
+        suite.add(result, windowFuture.map((frame) => frame.dbz));
+        point?.add(windowPast.at(-1)!, result, result.ensemble?.memberFrames, windowFuture, placesInCrop(windowPast.at(-1)!));
       }
       for (const frame of [...past, ...future]) scoredFrames.add(frame.obstime.getTime());
-      console.error(`${model.name}: ${msPerNowcast.length}/${chosen.length} ${result.analysisTime.toISOString()}`);
+      console.error(`${model.name}: ${suite.starts}/${chosen.length} ${past.at(-1)!.obstime.toISOString()}`);
     }
-    const leads: Record<string, unknown> = {};
-    for (const lead of verifier.scores()) {
-      const entry: Record<string, unknown> = {};
-      for (const c of lead.categorical) {
-        entry[String(c.thresholdMmPerHour)] = {
-          csi: rounded(c.csi, 4),
-          pod: rounded(c.pod, 4),
-          far: rounded(c.far, 4),
-          bias: rounded(c.bias, 4),
-        };
-      }
-      entry.mae = rounded(lead.mae, 4);
-      entry.rmse = rounded(lead.rmse, 4);
-      leads[String(lead.leadMinutes)] = entry;
-    }
-    const entry: Record<string, unknown> = { ms_per_nowcast: rounded(median(msPerNowcast), 2), leads };
-    if (probabilistic) {
-      const byLead: Record<string, unknown> = {};
-      for (const lead of probabilistic.scores()) {
-        const thresholds: Record<string, unknown> = {};
-        for (const t of lead.thresholds) {
-          thresholds[String(t.thresholdMmPerHour)] = {
-            brier: rounded(t.brier, 5),
-            brier_climatology: rounded(t.brierClimatology, 5),
-            bss: rounded(t.brierSkill, 4),
-            base_rate: rounded(t.baseRate, 4),
-            reliability: t.reliability.map((bin) => ({
-              bin: [bin.low, bin.high],
-              n: bin.count,
-              p: rounded(bin.meanForecast, 4),
-              observed: rounded(bin.observedFrequency, 4),
-            })),
-          };
-        }
-        byLead[String(lead.leadMinutes)] = thresholds;
-      }
-      entry.probabilistic = { members, thresholds_mm_per_hour: probabilistic.thresholdsMmPerHour, zr: "marshall-palmer", leads: byLead };
+    const leads = suite.scores();
+    scored[model.name] = leads;
+    const entry: Record<string, unknown> = {
+      ms_per_nowcast: rounded(median(msPerNowcast), 2),
+      leads: Object.fromEntries(leads.map((lead) => [String(lead.leadMinutes), leadReport(lead)])),
+    };
+    if (leads[0]?.ensemble) entry.members = members;
+    if (point) {
+      const p = point.scores();
+      entry.point_product = {
+        places: p.places,
+        brier_rain_within_60_min: rounded(p.brier, 4),
+        base_rate: rounded(p.baseRate, 4),
+        bss: rounded(p.brierSkill, 4),
+        onset_cases: p.onsetCases,
+        onset_mae_minutes: rounded(p.onsetMaeMinutes, 2),
+        sentences: p.sentences,
+        sentence_hit_rate_10_min: rounded(p.sentenceHitRate, 4),
+      };
     }
     if (model.metadata) {
       const training = model.metadata.training?.frames;
@@ -207,11 +273,16 @@ async function main(): Promise<void> {
     end: frames.at(-1)!.obstime.toISOString(),
     forecasts: chosen.length,
   };
-  if (from) {
-    event.from = from.toISOString();
-    event.analyses = chosen.map((s) => stampOf(s.past.at(-1)!.obstime));
+  if (lattice) event.windows = `${LATTICE} x ${LATTICE} crops of ${LATTICE_CROP_PX} px`;
+  if (from || chosen.length < starts.sequences.length) event.analyses = chosen.map((s) => stampOf(s.past.at(-1)!.obstime));
+  if (from) event.from = from.toISOString();
+  if (values.diagrams) {
+    await mkdir(values.diagrams, { recursive: true });
+    const written = await writeDiagrams(values.diagrams, scored, (path, svg) => writeFile(path, svg));
+    console.error(`diagrams: ${written.join(", ")}`);
   }
-  process.stdout.write(`${JSON.stringify({ event, models: report })}\n`);
+  const targets = checkTargets(scored, RELIABILITY_MIN_CASES);
+  process.stdout.write(`${JSON.stringify({ event, models: report, ...(targets.length ? { targets } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -36,12 +36,19 @@ export {
   opticalFlow,
   type OpticalFlowOptions,
 } from "./models/opticalFlow.js";
+export { createSprogModel, DEFAULT_SPROG_OPTIONS, sprog, type SprogOptions } from "./models/sprog.js";
 export { getModel, NOWCAST_MODELS } from "./models/registry.js";
+export { type BandpassFilter, gaussianBandpassFilter } from "./cascade/bandpass.js";
+export { type Ar2, yuleWalkerAr2 } from "./timeseries/autoregression.js";
+export { CdfMatcher } from "./postprocessing/probabilityMatching.js";
+export { IncrementalMask } from "./postprocessing/incrementalMask.js";
+export { type MotionPerturbationLaws, PYSTEPS_MOTION_PERTURBATION } from "./noise/motionPerturbation.js";
 export {
   createEnsembleModel,
   DEFAULT_ENSEMBLE_OPTIONS,
   ensemble,
   ENSEMBLE_THRESHOLDS_MM_PER_HOUR,
+  FITTED_MOTION_PERTURBATION,
   type EnsembleModel,
   type EnsembleNowcast,
   type EnsembleOptions,
@@ -73,6 +80,14 @@ export {
   type ProbabilisticScores,
   ProbabilisticVerifier,
   type ReliabilityBin,
+  worstReliabilityGap,
 } from "./verification/probabilistic.js";
+export { EnsembleAccumulator, type EnsembleScores } from "./verification/ensembleScores.js";
+export { RocAccumulator, type RocScores } from "./verification/roc.js";
+export { FssAccumulator } from "./verification/fss.js";
+export { blockBootstrapInterval, type Interval } from "./verification/bootstrap.js";
+export { type SkillLead, SkillSuite } from "./verification/skillSuite.js";
+export { cropLattice, placesInCrop, PointProductAccumulator, type PointProductScores } from "./verification/productVerification.js";
+export { fssDiagramSvg, rankHistogramSvg, reliabilityDiagramSvg, rocDiagramSvg } from "./verification/diagrams.js";
 
 export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

@@ -2,15 +2,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   createEnsembleModel,
   cropAround,
+  cropWindow,
   eligibleStarts,
   ensemble,
+  latLonToPixel,
   MARSHALL_PALMER,
   neighbourhoodProbabilities,
+  opticalFlow,
   ProbabilisticVerifier,
   type RadarFrame,
 } from "../src/index.js";
-import { Fft, Fft2d, radialWavenumbers } from "../src/noise/fft.js";
-import { radialPowerSpectrum } from "../src/noise/spectral.js";
+import { sprog } from "../src/models/sprog.js";
+import { EnsembleAccumulator } from "../src/verification/ensembleScores.js";
+import { NowcastVerifier } from "../src/verification/nowcastVerifier.js";
+import { Fft, Fft2d } from "../src/noise/fft.js";
+import { decomposeSpectrum, gaussianBandpassFilter, statisticsOver } from "../src/cascade/bandpass.js";
 import { eventFrames } from "./fixtures.js";
 
 let frames: RadarFrame[];
@@ -46,38 +52,39 @@ describe("FFT", () => {
     a.forEach((v, i) => expect(v).toBeCloseTo(Math.cos(i), 12));
   });
 
-  it("a plane wave's power sits at its radial wavenumber", () => {
+  it("a plane wave of wavenumber 5 lands in the cascade level centred nearest 5", () => {
     const size = 64;
     const re = Float64Array.from({ length: size * size }, (_, i) => Math.cos((2 * Math.PI * 5 * (i % size)) / size));
     const im = new Float64Array(size * size);
-    new Fft2d(size, size).forward(re, im);
-    const power = radialPowerSpectrum(re, im, radialWavenumbers(size, size));
-    const peak = power.indexOf(Math.max(...power));
-    expect(peak).toBe(5);
+    const fft = new Fft2d(size, size);
+    fft.forward(re, im);
+    const filter = gaussianBandpassFilter(size, size, 6);
+    const all = new Uint8Array(size * size).fill(1);
+    const stds = decomposeSpectrum(fft, filter, re, im).map((level) => statisticsOver(level, all).std);
+    const nearest = filter.centralWavenumbers.reduce((best, c, l) => (Math.abs(Math.log(c / 5)) < Math.abs(Math.log(filter.centralWavenumbers[best]! / 5)) ? l : best), 0);
+    expect(stds.indexOf(Math.max(...stds))).toBe(nearest);
   });
 });
 
-describe("STEPS-style ensemble", () => {
-  it("20 members, 12 leads: exceedance maps at 0.5, 1 and 5 mm/h, nested, in [0, 1]; the mean as frames", () => {
+describe("STEPS ensemble", () => {
+  it("20 members, 12 leads at native resolution: a cascade of 8 levels whose small scales decorrelate fastest", () => {
     const result = ensemble.forecast(past, 12);
     expect(result.model).toBe("ensemble");
     expect(result.frames).toHaveLength(12);
     expect(result.ensemble.members).toBe(20);
     expect(result.ensemble.thresholdsMmPerHour).toEqual([0.5, 1, 5]);
     expect(result.ensemble.spectralFactor).toBe(1);
-    // Lag-1 autocorrelation decreases towards small scales (what makes them decay faster).
-    const rho = result.ensemble.autocorrelation.map((b) => b.rho);
-    expect(rho[0]).toBeGreaterThan(0.9);
-    for (let l = 1; l < rho.length; l++) expect(rho[l]).toBeLessThanOrEqual(rho[l - 1]!);
-    for (let k = 0; k < 12; k++) {
-      const [p05, p1, p5] = result.ensemble.probabilities.map((byLead) => byLead[k]!);
-      let bad = 0;
-      for (let i = 0; i < p05!.length; i++) {
-        const a = p05![i]!;
-        if (a !== a) continue;
-        if (!(a >= 0 && a <= 1 && p1![i]! <= a && p5![i]! <= p1![i]!)) bad++;
-      }
-      expect(bad).toBe(0);
+    expect(result.ensemble.probabilities[0]![0]).toHaveLength(256 * 256);
+    const levels = result.ensemble.cascade!;
+    expect(levels).toHaveLength(8);
+    // Measured on the frames, not clamped: the largest scales persist, the 1-2 km scales barely do.
+    expect(levels[0]!.gamma1).toBeGreaterThan(0.95);
+    expect(levels[7]!.gamma1).toBeLessThan(0.5);
+    // Every level's AR(2) is stationary (the lag-2 adjustment): roots of z^2 - phi1 z - phi2 inside the unit circle.
+    for (const { phi1, phi2 } of levels) {
+      const disc = phi1 * phi1 + 4 * phi2;
+      const largest = disc >= 0 ? Math.max(Math.abs(phi1 + Math.sqrt(disc)), Math.abs(phi1 - Math.sqrt(disc))) / 2 : Math.sqrt(-phi2);
+      expect(largest).toBeLessThan(1);
     }
   });
 
@@ -102,6 +109,63 @@ describe("STEPS-style ensemble", () => {
     // Uncertain pixels (neither 0 nor 1) grow with lead time.
     const uncertain = (map: Float32Array) => map.filter((p) => p > 0.05 && p < 0.95).length;
     expect(uncertain(p05[11]!)).toBeGreaterThan(1.5 * uncertain(p05[0]!));
+  });
+
+  it("is calibrated in spread on the real event: spread/skill near 1, outer ranks not crowded", () => {
+    const crops = frames.map((f) => cropAround(f, 60.2, 24.9, 256));
+    const { sequences } = eligibleStarts(crops, 3, 6);
+    const model = createEnsembleModel({ members: 10, keepMembers: true });
+    const atLead = [1, 6].map(() => new EnsembleAccumulator(10));
+    for (const { past: p, future } of sequences.filter((_, i) => i % 8 === 0)) {
+      const members = model.forecast(p, 6).ensemble.memberFrames!;
+      [1, 6].forEach((lead, k) => atLead[k]!.addDbz(members.map((m) => m[lead - 1]!), future[lead - 1]!.dbz));
+    }
+    // The previous engine: 0.30 and 0.63 at 5 min (overconfident); pySTEPS STEPS 0.64 / 0.21 on the full grid.
+    for (const acc of atLead) {
+      const { spreadSkillRatio, outerRankShare } = acc.scores();
+      expect(spreadSkillRatio).toBeGreaterThan(0.7);
+      expect(spreadSkillRatio).toBeLessThan(1.3);
+      expect(outerRankShare).toBeLessThan(0.25);
+    }
+  });
+
+  it("noise is normalised over the pixels with data: a no-data surround does not shrink the spread", () => {
+    // The same 128-pixel area of rain, alone and inside a 256-pixel window whose rest is no data.
+    const { x, y } = latLonToPixel(frames[22]!.georef, 60.2, 24.9);
+    const col0 = Math.floor(x) - 64;
+    const row0 = Math.floor(y) - 64;
+    const alone = frames.slice(20, 23).map((f) => cropWindow(f, col0, row0, 128, 128));
+    const surrounded = frames.slice(20, 23).map((f) => {
+      const window = cropWindow(f, col0 - 64, row0 - 64, 256, 256);
+      const dbz = window.dbz.map((v, i) => {
+        const r = Math.floor(i / 256);
+        const c = i % 256;
+        return r >= 64 && r < 192 && c >= 64 && c < 192 ? v : NaN;
+      });
+      return { ...window, dbz };
+    });
+    const model = createEnsembleModel({ members: 8, keepMembers: true, velocityPerturbation: null });
+    const spreadOf = (result: ReturnType<typeof model.forecast>, width: number, offset: number) => {
+      const members = result.ensemble.memberFrames!.map((m) => m[0]!);
+      let sum = 0;
+      let n = 0;
+      for (let r = 16; r < 112; r++) {
+        for (let c = 16; c < 112; c++) {
+          const i = (r + offset) * width + c + offset;
+          const values = members.map((m) => m[i]!);
+          if (values.some((v) => v !== v) || values.every((v) => v < 10)) continue;
+          const mean = values.reduce((a, b) => a + b, 0) / values.length;
+          sum += values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
+          n++;
+        }
+      }
+      return Math.sqrt(sum / n);
+    };
+    const a = spreadOf(model.forecast(alone, 1), 128, 0);
+    const b = spreadOf(model.forecast(surrounded, 1), 256, 64);
+    expect(a).toBeGreaterThan(0.5);
+    expect(b / a).toBeGreaterThan(0.75);
+    expect(b / a).toBeLessThan(1.33);
   });
 
   it("is reproducible from its seed, and another seed gives another ensemble", () => {
@@ -143,10 +207,18 @@ describe("STEPS-style ensemble", () => {
     const series = neighbourhoodProbabilities(result.ensemble, 256, 256, 128, 128, 2);
     expect(series).toHaveLength(3);
     expect(series[0]).toHaveLength(4);
-    for (const byLead of series) for (const p of byLead) expect(p).toBeGreaterThanOrEqual(0);
+    // The neighbourhood of the crop centre, averaged by hand from the maps.
+    for (let t = 0; t < 3; t++) {
+      for (let k = 0; k < 4; k++) {
+        const map = result.ensemble.probabilities[t]![k]!;
+        let sum = 0;
+        for (let r = 126; r <= 130; r++) for (let c = 126; c <= 130; c++) sum += map[r * 256 + c]!;
+        expect(series[t]![k]).toBeCloseTo(sum / 25, 6);
+      }
+    }
   });
 
-  it("has skill over climatology at short leads on the real event (Brier skill score > 0)", () => {
+  it("has skill over climatology on the real event (Brier skill score > 0)", () => {
     const crops = frames.map((f) => cropAround(f, 60.2, 24.9, 256));
     const { sequences, stepMinutes } = eligibleStarts(crops, 3, 6);
     const model = createEnsembleModel({ members: 10, probabilityZr: MARSHALL_PALMER });
@@ -158,12 +230,20 @@ describe("STEPS-style ensemble", () => {
     expect(scores[0]!.thresholds[0]!.brierSkill).toBeGreaterThan(0.3);
     expect(scores[5]!.thresholds[0]!.brierSkill).toBeGreaterThan(0);
   });
+});
 
-  it("20 members of a 256 x 256 crop and 12 leads take a few seconds at most", () => {
-    ensemble.forecast(past, 12);
-    const started = performance.now();
-    ensemble.forecast(past, 12);
-    // bench:infer measures it; this only guards against an order-of-magnitude regression on a busy machine.
-    expect(performance.now() - started).toBeLessThan(10_000);
+describe("S-PROG", () => {
+  it("beats optical flow's CSI at 1 mm/h at 30 and 45 min on the real event, and is deterministic", () => {
+    const crops = frames.map((f) => cropAround(f, 60.2, 24.9, 256));
+    const { sequences, stepMinutes } = eligibleStarts(crops, 3, 12);
+    const scores = [sprog, opticalFlow].map((model) => {
+      const verifier = new NowcastVerifier(12, stepMinutes);
+      for (const { past: p, future } of sequences.filter((_, i) => i % 6 === 0)) verifier.add(model.forecast(p, 12).frames, future.map((f) => f.dbz));
+      return verifier.scores();
+    });
+    const csi = (k: number, m: number) => scores[m]![k]!.categorical.find((c) => c.thresholdMmPerHour === 1)!.csi;
+    // 30 and 45 min; at 60 min the two are level within the sampling noise of these 7 starts (see bench:skill).
+    for (const k of [5, 8]) expect(csi(k, 0)).toBeGreaterThanOrEqual(csi(k, 1));
+    expect(sprog.forecast(past, 2).frames[1]).toEqual(sprog.forecast(past, 2).frames[1]);
   });
 });

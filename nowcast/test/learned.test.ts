@@ -77,3 +77,14 @@ describe("the autoregressive nowcaster around a network", () => {
     await expect(model.forecast([frame(40, [0, 0, 0, 0, 0, 0]), frame(50, [0, 0, 0, 0, 0, 0]), frame(60, [0, 0, 0, 0, 0, 0])], 1)).rejects.toThrow(/5-minute/);
   });
 });
+
+describe("experimental learned models", () => {
+  it("a model is experimental without a benchmark, or with one that does not beat its reference", async () => {
+    const { isExperimental } = await import("../src/models/learned.js");
+    const benchmark = { reference: "optical-flow", thresholdMmPerHour: 1, leadMinutes: 30, frames: "held out" };
+    expect(isExperimental({})).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.3, referenceCsi: 0.38 } })).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.38, referenceCsi: 0.38 } })).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38 } })).toBe(false);
+  });
+});

@@ -90,7 +90,7 @@ function velocityAt(
 }
 
 /** Samples an image at pixel + displacement, the displacement given at motion cell centres. */
-class DisplacedSampler {
+export class DisplacedSampler {
   private readonly rowCell: Int32Array;
   private readonly rowWeight: Float32Array;
   /** Displacement along the current image row: at the cell centres, then per pixel. */

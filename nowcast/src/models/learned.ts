@@ -46,7 +46,26 @@ export type LearnedModelMetadata = {
   };
   /** Provenance: framework, frames trained on (from/to as YYYYMMDDHHMM), settings and losses. */
   training?: { frames?: { source?: string; from?: string; to?: string; count?: number } } & Record<string, unknown>;
+  /** Its measured skill against a reference model (bench:skill on held-out frames); absent = never measured. */
+  benchmark?: LearnedModelBenchmark;
 };
+
+/** CSI of the model and of the reference at one threshold and lead, on the frames named. */
+export type LearnedModelBenchmark = {
+  reference: string;
+  thresholdMmPerHour: number;
+  leadMinutes: number;
+  csi: number;
+  referenceCsi: number;
+  /** Which frames were scored, e.g. "fmi 201609281605-201609281800, held out, 256 km crop". */
+  frames: string;
+};
+
+/** Experimental: no benchmark, or one that does not beat its reference. Such a model is never a default. */
+export function isExperimental(metadata: Pick<LearnedModelMetadata, "benchmark">): boolean {
+  const b = metadata.benchmark;
+  return !b || !(b.csi > b.referenceCsi);
+}
 
 export class LearnedModelError extends Error {
   override readonly name = "LearnedModelError";
@@ -101,6 +120,17 @@ export function parseLearnedModelMetadata(json: unknown): LearnedModelMetadata {
   };
   if (typeof root.description === "string") metadata.description = root.description;
   if (root.training !== undefined) metadata.training = object(root.training, "training") as LearnedModelMetadata["training"];
+  if (root.benchmark !== undefined) {
+    const b = object(root.benchmark, "benchmark");
+    metadata.benchmark = {
+      reference: string(b.reference, "benchmark.reference"),
+      thresholdMmPerHour: number(b.thresholdMmPerHour, "benchmark.thresholdMmPerHour"),
+      leadMinutes: number(b.leadMinutes, "benchmark.leadMinutes"),
+      csi: number(b.csi, "benchmark.csi"),
+      referenceCsi: number(b.referenceCsi, "benchmark.referenceCsi"),
+      frames: string(b.frames, "benchmark.frames"),
+    };
+  }
   if (metadata.stepMinutes <= 0) fail("stepMinutes must be positive");
   return metadata;
 }

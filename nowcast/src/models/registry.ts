@@ -1,11 +1,13 @@
 import type { NowcastModel } from "./model.js";
 import { opticalFlow } from "./opticalFlow.js";
 import { persistence } from "./persistence.js";
+import { sprog } from "./sprog.js";
 
 /** The models selectable by name (benchmarks, API parameters). */
 export const NOWCAST_MODELS: Readonly<Record<string, NowcastModel>> = {
   [persistence.name]: persistence,
   [opticalFlow.name]: opticalFlow,
+  [sprog.name]: sprog,
 };
 
 export function getModel(name: string): NowcastModel {

@@ -26,6 +26,8 @@ export type ProbabilisticScores = {
   /** 1 is perfect, 0 no better than always forecasting the base rate, negative worse. */
   brierSkill: number;
   baseRate: number;
+  /** Murphy's decomposition: reliability (0 is perfect), resolution (higher is better), uncertainty o (1 - o). */
+  decomposition: { reliability: number; resolution: number; uncertainty: number };
   reliability: ReliabilityBin[];
 };
 
@@ -34,26 +36,20 @@ export type ProbabilisticLeadScores = { leadMinutes: number; thresholds: Probabi
 export const DEFAULT_RELIABILITY_BINS = 10;
 
 export class BrierAccumulator {
-  private count = 0;
-  private sumSquared = 0;
-  private events = 0;
-  private readonly binCount: Float64Array;
-  private readonly binForecast: Float64Array;
-  private readonly binEvents: Float64Array;
+  /** count, sum of squared errors, events, then per bin: count, forecast sum, events. */
+  readonly sums: Float64Array;
 
   constructor(
     readonly thresholdMmPerHour: number,
     readonly bins = DEFAULT_RELIABILITY_BINS,
   ) {
-    this.binCount = new Float64Array(bins);
-    this.binForecast = new Float64Array(bins);
-    this.binEvents = new Float64Array(bins);
+    this.sums = new Float64Array(3 + 3 * bins);
   }
 
   /** Adds a probability map and the observed rain rates (mm/h) of the same pixels. */
   add(probability: Float32Array, observedMmPerHour: Float32Array): void {
     if (probability.length !== observedMmPerHour.length) throw new RangeError("fields differ in size");
-    const { bins, binCount, binForecast, binEvents, thresholdMmPerHour } = this;
+    const { bins, sums, thresholdMmPerHour } = this;
     let count = 0;
     let sumSquared = 0;
     let events = 0;
@@ -65,36 +61,69 @@ export class BrierAccumulator {
       count++;
       events += o;
       sumSquared += (p - o) * (p - o);
-      const bin = Math.min(bins - 1, Math.floor(p * bins));
-      binCount[bin]!++;
-      binForecast[bin]! += p;
-      binEvents[bin]! += o;
+      // A small tolerance keeps k / members values in their own bin (0.3 is 0.3, not 0.2999).
+      const bin = 3 + 3 * Math.min(bins - 1, Math.floor(p * bins + 1e-6));
+      sums[bin]!++;
+      sums[bin + 1]! += p;
+      sums[bin + 2]! += o;
     }
-    this.count += count;
-    this.sumSquared += sumSquared;
-    this.events += events;
+    sums[0]! += count;
+    sums[1]! += sumSquared;
+    sums[2]! += events;
   }
 
   scores(): ProbabilisticScores {
-    const brier = this.count ? this.sumSquared / this.count : NaN;
-    const baseRate = this.count ? this.events / this.count : NaN;
-    const brierClimatology = baseRate * (1 - baseRate);
-    return {
-      thresholdMmPerHour: this.thresholdMmPerHour,
-      pixels: this.count,
-      brier,
-      brierClimatology,
-      brierSkill: brierClimatology > 0 ? 1 - brier / brierClimatology : NaN,
-      baseRate,
-      reliability: Array.from(this.binCount, (count, b) => ({
-        low: b / this.bins,
-        high: (b + 1) / this.bins,
-        count,
-        meanForecast: count ? this.binForecast[b]! / count : NaN,
-        observedFrequency: count ? this.binEvents[b]! / count : NaN,
-      })),
-    };
+    return brierScores(this.sums, this.thresholdMmPerHour, this.bins);
   }
+}
+
+/**
+ * Scores from a BrierAccumulator's sums, with Murphy's decomposition over the reliability bins:
+ * BS ~ reliability - resolution + uncertainty (exact up to the spread of forecasts within a bin).
+ */
+export function brierScores(sums: Float64Array, thresholdMmPerHour: number, bins = DEFAULT_RELIABILITY_BINS): ProbabilisticScores {
+  const count = sums[0]!;
+  const brier = count ? sums[1]! / count : NaN;
+  const baseRate = count ? sums[2]! / count : NaN;
+  const brierClimatology = baseRate * (1 - baseRate);
+  let reliabilityTerm = 0;
+  let resolutionTerm = 0;
+  const reliability: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const n = sums[3 + 3 * b]!;
+    const meanForecast = n ? sums[4 + 3 * b]! / n : NaN;
+    const observedFrequency = n ? sums[5 + 3 * b]! / n : NaN;
+    if (n) {
+      reliabilityTerm += n * (meanForecast - observedFrequency) ** 2;
+      resolutionTerm += n * (observedFrequency - baseRate) ** 2;
+    }
+    reliability.push({ low: b / bins, high: (b + 1) / bins, count: n, meanForecast, observedFrequency });
+  }
+  return {
+    thresholdMmPerHour,
+    pixels: count,
+    brier,
+    brierClimatology,
+    brierSkill: brierClimatology > 0 ? 1 - brier / brierClimatology : NaN,
+    baseRate,
+    decomposition: {
+      reliability: count ? reliabilityTerm / count : NaN,
+      resolution: count ? resolutionTerm / count : NaN,
+      uncertainty: brierClimatology,
+    },
+    reliability,
+  };
+}
+
+/** Largest |observed frequency - mean forecast| over the bins holding at least minCount cases. */
+export function worstReliabilityGap(bins: readonly ReliabilityBin[], minCount: number): number {
+  let worst = NaN;
+  for (const bin of bins) {
+    if (bin.count < minCount) continue;
+    const gap = Math.abs(bin.observedFrequency - bin.meanForecast);
+    if (!(gap <= worst)) worst = gap;
+  }
+  return worst;
 }
 
 /** Per lead and threshold: probabilities[t][k] (lead k + 1) against observed dBZ[k]. */
