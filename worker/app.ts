@@ -21,6 +21,7 @@ import { pingRoutes } from "./routes/ping";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
+import { synthRoutes } from "./routes/synth";
 import { isPublicWeatherRead, weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
 
@@ -65,6 +66,7 @@ export function createApp() {
   app.route("/", ingestRoutes);
   app.route("/", frameRoutes);
   app.route("/", adminCacheRoutes);
+  app.route("/", synthRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -153,3 +153,4 @@ export const ingestRefusals = sqliteTable(
 
 // Tables of the city weather observations live beside these, in one folder.
 export * from "./weather-schema";
+export * from "./synth-schema";

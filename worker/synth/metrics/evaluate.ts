@@ -9,7 +9,7 @@ import { dcr, dcrBaselineProtection, dcrOverfittingProtection, distanceSpace, ne
 import { qualityReport, type QualityReport } from "./quality";
 
 /** DCR is O(synthetic × real); beyond these sizes seeded subsamples are compared. */
-export const PRIVACY_SAMPLE = { syntheticRows: 1000, realRows: 10_000 };
+export const PRIVACY_SAMPLE = { syntheticRows: 1000, realRows: 50_000 };
 
 export interface PrivacyReport {
   dcrBaselineProtection: number;
