@@ -44,6 +44,7 @@ export default defineConfig({
           queueConsumers: {
             "nowcast-edge-jobs": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "nowcast-edge-jobs-dlq" },
             "nowcast-edge-jobs-dlq": { maxBatchSize: 100, maxBatchTimeout: 1 },
+            "nowcast-edge-synth": { maxBatchSize: 1, maxBatchTimeout: 1, maxRetries: 2, deadLetterQueue: "nowcast-edge-jobs-dlq" },
           },
         },
       };

@@ -23,6 +23,7 @@ import { pingRoutes } from "./routes/ping";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
+import { synthRoutes } from "./routes/synth";
 import { weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
 import { accountRoutes } from "./routes/account";
@@ -82,6 +83,7 @@ export function createApp() {
   app.route("/", frameRoutes);
   app.route("/", adminCacheRoutes);
   app.route("/", adminStorageRoutes);
+  app.route("/", synthRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -8,6 +8,8 @@ export interface Env {
   CACHE: KVNamespace;
   FRAMES: R2Bucket;
   JOBS: Queue<unknown>;
+  /** Synthetic-data lab: one message per synthesizer of a run (worker/synth/jobs.ts). */
+  SYNTH: Queue<unknown>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
   /** Signs the landing page's public image links (web/lib/server/service-token.ts); not the token key. */

@@ -11,6 +11,7 @@ import { die, statePath, withLocalEnv } from "./local-env";
 import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
 import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
 import { startLocalInferenceServer } from "../../container/src/local";
+import { shipVegaDatasets } from "../synth/cli/ship-datasets";
 
 const port = Number(process.env.PORT ?? 8787);
 const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
@@ -43,6 +44,8 @@ await withLocalEnv(async (env) => {
 });
 console.log("\n▶ importing the city weather history (vega-datasets weather.csv)");
 console.log(describeImport(await withLocalEnv((env) => importShippedWeatherHistory(env))));
+console.log("\n▶ shipping the synthetic-data lab's vega-datasets files into local R2");
+await withLocalEnv((env) => shipVegaDatasets(env));
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];

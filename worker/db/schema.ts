@@ -159,3 +159,4 @@ export const ingestRefusals = sqliteTable(
 export * from "./weather-schema";
 export * from "./account-schema";
 export * from "./serving-schema";
+export * from "./synth-schema";

@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { log } from "../logging";
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from "./dead-letters";
 import { retryDelaySeconds } from "./retry";
+import { consumeSynthJobs, SYNTH_QUEUE } from "../synth/jobs";
 import { jobHandlers, jobMessageSchema, type Job, type JobMessage } from "./registry";
 
 
@@ -17,6 +18,7 @@ type Kind = JobMessage["kind"];
  */
 export async function consumeJobs(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadLetters(batch, env);
+  if (batch.queue === SYNTH_QUEUE) return consumeSynthJobs(batch, env);
   const groups = new Map<Kind, Job<JobMessage>[]>();
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body);
