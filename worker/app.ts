@@ -18,6 +18,7 @@ import { ingestRoutes } from "./routes/ingest";
 import { meRoutes } from "./routes/me";
 import { nowcastRoutes } from "./routes/nowcast";
 import { pingRoutes } from "./routes/ping";
+import { planRoutes } from "./routes/plan";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
@@ -65,6 +66,7 @@ export function createApp() {
   app.route("/", ingestRoutes);
   app.route("/", frameRoutes);
   app.route("/", adminCacheRoutes);
+  app.route("/", planRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
