@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clockTimeNear } from "../worker/planner/clock";
+import { parseTaskSpec } from "../worker/planner/task-spec";
 import { schedule, type SchedulerTask } from "../worker/planner/schedule";
 
 /** A small deterministic PRNG (mulberry32) for the random cases. */
@@ -173,5 +174,21 @@ describe("clock times in a time zone", () => {
   it("across a daylight-saving change (Helsinki, 30 October 2016, 04:00 -> 03:00)", () => {
     const night = Date.parse("2016-10-29T22:00:00Z"); // 01:00 local, UTC+3
     expect(new Date(clockTimeNear("06:00", "Europe/Helsinki", night)).toISOString()).toBe("2016-10-30T04:00:00.000Z");
+  });
+});
+
+describe("task specs as typed on the command line", () => {
+  it("reads name, minutes, outdoor, bounds and order", () => {
+    expect(parseTaskSpec("walk 20 outdoor")).toEqual({ name: "walk", minutes: 20, outdoor: true });
+    expect(parseTaskSpec("emails 45")).toEqual({ name: "emails", minutes: 45, outdoor: false });
+    expect(parseTaskSpec("run 30 outdoor before 19:00")).toEqual({ name: "run", minutes: 30, outdoor: true, latestEnd: "19:00" });
+    expect(parseTaskSpec("pick up kids 15min outdoor after 9:30 order 2")).toEqual({ name: "pick up kids", minutes: 15, outdoor: true, earliestStart: "09:30", order: 2 });
+  });
+  it("refuses what it cannot read, saying what is wrong", () => {
+    expect(() => parseTaskSpec("walk outdoor")).toThrow(/how many minutes/);
+    expect(() => parseTaskSpec("20")).toThrow(/needs a name/);
+    expect(() => parseTaskSpec("run 30 before 7pm")).toThrow(/before needs a clock time/);
+    expect(() => parseTaskSpec("run 30 quickly")).toThrow(/unexpected "quickly"/);
+    expect(() => parseTaskSpec("run 0")).toThrow(/at least 1 minute/);
   });
 });
