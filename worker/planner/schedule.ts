@@ -8,8 +8,9 @@
 //
 // Exact solver: dynamic programming over (set of tasks done, minute the person
 // is free). From a state the person either waits a minute or starts a task that
-// is allowed now; every schedule is such a path, so the minimum is optimal. It
-// costs 2^n x horizon x n steps, which is why tasks and horizon are bounded.
+// is allowed now; every schedule is such a path, so the minimum is optimal. Only
+// the minutes that can still lead to a full plan are kept (the slack), so it
+// costs 2^n x (slack + 1) x n steps, which is why tasks and horizon are bounded.
 // Hand-written: no library schedules sequences with per-start costs this way.
 
 export const MAX_TASKS = 12;
@@ -79,9 +80,8 @@ export function schedule(tasks: readonly SchedulerTask[], risk: Float64Array, ho
   if (obvious.length) return { ok: false, reasons: obvious };
   const n = tasks.length;
   const T = horizonMinutes;
-  const width = T + 1;
   // Prefix sums of risk make a task's cost at any start O(1).
-  const prefix = new Float64Array(width);
+  const prefix = new Float64Array(T + 1);
   for (let m = 0; m < T; m++) prefix[m + 1] = prefix[m]! + (risk[m] ?? 0);
   // predecessors[j]: tasks that must be done before j (a smaller order).
   const predecessors = new Int32Array(n);
@@ -98,21 +98,33 @@ export function schedule(tasks: readonly SchedulerTask[], risk: Float64Array, ho
   const latestEnd = Int32Array.from(tasks, (t) => Math.min(T, t.latestEndMinute));
   const outdoor = Uint8Array.from(tasks, (t) => (t.outdoor ? 1 : 0));
 
-  const states = (1 << n) * width;
+  // A person who has done `set` is free no earlier than its total length, and must be
+  // free early enough to fit the rest: only the slack between is stored per set.
+  const full = (1 << n) - 1;
+  const total = minutes.reduce((sum, m) => sum + m, 0);
+  const slack = T - total;
+  const width = slack + 1;
+  const doneMinutes = new Int32Array(full + 1);
+  for (let set = 1; set <= full; set++) {
+    const low = 31 - Math.clz32(set & -set);
+    doneMinutes[set] = doneMinutes[set & (set - 1)]! + minutes[low]!;
+  }
+  const states = (full + 1) * width;
   const cost = new Float64Array(states).fill(Infinity);
   // How a state was reached: -1 by waiting a minute, j by finishing task j; -2 unreached.
   const via = new Int8Array(states).fill(-2);
   cost[0] = 0;
   via[0] = -1;
-  const full = (1 << n) - 1;
   for (let set = 0; set <= full; set++) {
     const row = set * width;
-    for (let t = 0; t <= T; t++) {
-      const here = cost[row + t]!;
+    const lo = doneMinutes[set]!;
+    for (let k = 0; k < width; k++) {
+      const here = cost[row + k]!;
       if (here === Infinity) continue;
-      if (t < T && here < cost[row + t + 1]!) {
-        cost[row + t + 1] = here;
-        via[row + t + 1] = -1;
+      const t = lo + k;
+      if (k + 1 < width && here < cost[row + k + 1]!) {
+        cost[row + k + 1] = here;
+        via[row + k + 1] = -1;
       }
       for (let j = 0; j < n; j++) {
         const bit = 1 << j;
@@ -120,7 +132,8 @@ export function schedule(tasks: readonly SchedulerTask[], risk: Float64Array, ho
         const end = t + minutes[j]!;
         if (end > latestEnd[j]!) continue;
         const step = (outdoor[j] ? prefix[end]! - prefix[t]! : 0) + START_TIE_BREAK * t;
-        const next = (set | bit) * width + end;
+        // The next set's row starts at its own total length: the same offset k.
+        const next = (set | bit) * width + k;
         if (here + step < cost[next]!) {
           cost[next] = here + step;
           via[next] = j;
@@ -128,23 +141,23 @@ export function schedule(tasks: readonly SchedulerTask[], risk: Float64Array, ho
       }
     }
   }
-  const last = full * width + T;
+  const last = full * width + slack;
   if (cost[last] === Infinity) {
     return { ok: false, reasons: ["no order of the tasks fits all their bounds at once; widen a window or drop a task"] };
   }
   const items: ScheduledTask[] = [];
   let set = full;
-  let t = T;
-  while (set !== 0 || t !== 0) {
-    const j = via[set * width + t]!;
+  let k = slack;
+  while (set !== 0 || k !== 0) {
+    const j = via[set * width + k]!;
     if (j === -1) {
-      t -= 1;
+      k -= 1;
       continue;
     }
-    const start = t - minutes[j]!;
-    items.push({ task: j, startMinute: start, endMinute: t });
+    const end = doneMinutes[set]! + k;
+    const start = end - minutes[j]!;
+    items.push({ task: j, startMinute: start, endMinute: end });
     set &= ~(1 << j);
-    t = start;
   }
   items.reverse();
   const riskMinutes = items.reduce((s, it) => s + (outdoor[it.task] ? prefix[it.endMinute]! - prefix[it.startMinute]! : 0), 0);
