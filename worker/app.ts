@@ -20,6 +20,7 @@ import { ingestRoutes } from "./routes/ingest";
 import { meRoutes } from "./routes/me";
 import { nowcastRoutes } from "./routes/nowcast";
 import { pingRoutes } from "./routes/ping";
+import { planRoutes } from "./routes/plan";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
@@ -84,6 +85,7 @@ export function createApp() {
   app.route("/", adminCacheRoutes);
   app.route("/", adminStorageRoutes);
   app.route("/", synthRoutes);
+  app.route("/", planRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

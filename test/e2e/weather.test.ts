@@ -111,6 +111,13 @@ describe("city classifier", () => {
     expect(await scatter.locator('circle[data-city="new-york"]').count()).toBeGreaterThan(500);
     const fills = await scatter.locator("circle").evaluateAll((cs) => [...new Set(cs.map((c) => c.getAttribute("fill")))]);
     expect(fills).toHaveLength(2);
+    // The RBF SVM against logistic regression and the baseline, on CV and on the 2015 hold-out.
+    const models = await rowTexts(page, '[data-testid="model-comparison"]');
+    expect(models.map((r) => r[0]!.split(" (")[0])).toEqual(["RBF SVM", "logistic regression", "majority class"]);
+    const [svm, logistic] = models.map((r) => r.slice(1).map((v) => Number.parseFloat(v)));
+    expect(svm![1]!).toBeGreaterThanOrEqual(85);
+    expect(svm![1]!).toBeGreaterThan(logistic![1]!);
+    expect(await page.getByTestId("holdout").textContent()).toContain("on 2015");
     await screenshot(page, "weather-classifier");
   });
 });

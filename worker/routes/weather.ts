@@ -207,6 +207,26 @@ export const classifierResultSchema = z
     id: z.string(),
     trainedAt: z.string(),
     model: z.string(),
+    models: z.array(
+      z.object({
+        name: z.string(),
+        cvAccuracy: z.number(),
+        foldAccuracies: z.array(z.number()),
+        holdoutAccuracy: z.number().nullable(),
+      }),
+    ).openapi({ description: "The SVM, the logistic regression and the majority-class baseline, each scored by cross-validation and on the hold-out year" }),
+    holdout: z
+      .object({
+        year: z.number().int(),
+        trainFrom: z.string(),
+        trainTo: z.string(),
+        trainSamples: z.number().int(),
+        testSamples: z.number().int(),
+        accuracy: z.number(),
+        baseline: z.number(),
+      })
+      .nullable()
+      .openapi({ description: "Trained on the years before the hold-out year, tested on it (2015 for the vega-datasets history); null without enough data" }),
     features: z.array(z.string()),
     classes: z.array(z.object({ city: z.string(), name: z.string(), samples: z.number().int() })),
     samples: z.number().int(),
@@ -228,7 +248,7 @@ const classifierRoute = createRoute({
   method: "get",
   path: "/weather/classifier",
   summary: "The latest city classifier run",
-  description: "Cross-validated accuracy beside the majority-class baseline, the confusion matrix and the PCA projection of the samples.",
+  description: "The RBF SVM's cross-validated and hold-out-year accuracy beside logistic regression and the majority-class baseline, the confusion matrix and the PCA projection of the samples.",
   security: [],
   responses: {
     200: { description: "Latest run", content: { "application/json": { schema: classifierResultSchema } } },

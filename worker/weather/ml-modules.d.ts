@@ -9,3 +9,4 @@ declare module "ml-logistic-regression" {
     toJSON(): { classifiers: { weights: Matrix }[] };
   }
 }
+
