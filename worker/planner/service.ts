@@ -40,7 +40,7 @@ export async function planDay(env: Env, ctx: ExecutionContext, db: Db, input: Pl
     lat = match.lat;
     lon = match.lon;
   }
-  const served = await serveNowcast(env, ctx, db, { lat: lat!, lon: lon!, place: input.place ?? null, fresh: false, userId, model: input.model ?? null });
+  const served = await serveNowcast(env, ctx, db, { lat: lat!, lon: lon!, place: input.place ?? null, fresh: false, userId, model: input.model ?? null, siteInternal: false });
   const response = JSON.parse(served.body) as { clock: { now: string }; servedBy: { name: string }; nowcast: NowcastPayload };
   const nowcast = response.nowcast;
   const startMs = Math.ceil(Date.parse(response.clock.now) / 60_000) * 60_000;
