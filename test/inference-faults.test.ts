@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
 import { bearer, createUser, tokenFor } from "./support/helpers";
@@ -28,10 +28,13 @@ interface Body {
   nowcast: { id: string; model: string; backend: string; radarTime: string; series: unknown[] };
 }
 
+// A user of its own per test: on-demand model runs are rate limited per user (worker/security/rate-limit.ts).
 let auth: RequestInit;
 beforeAll(async () => {
-  auth = bearer(await tokenFor(await createUser("faults@example.com", "faults password")));
   await seedRadar("201609281755");
+});
+beforeEach(async () => {
+  auth = bearer(await tokenFor(await createUser(`faults-${crypto.randomUUID()}@example.com`, "faults password")));
 });
 
 /** A request through the app with the container at `containerUrl` and a 300 ms timeout. */

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { decode as decodePng } from "fast-png";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
 import { nowcasts, requests } from "../worker/db/schema";
 import { SITE_INTERNAL_HEADER } from "../worker/site-internal";
@@ -13,9 +13,10 @@ import { nowcastResponseSchema } from "../worker/nowcast/payload";
 import { bearer, call, createUser, db, tokenFor, until, r2Keys } from "./support/helpers";
 import { pinNewestFrame } from "./support/radar";
 
+// A user of its own per test: on-demand model runs are rate limited per user (worker/security/rate-limit.ts).
 let auth: RequestInit;
-beforeAll(async () => {
-  auth = bearer(await tokenFor(await createUser("serving@example.com", "serving password")));
+beforeEach(async () => {
+  auth = bearer(await tokenFor(await createUser(`serving-${crypto.randomUUID()}@example.com`, "serving password")));
 });
 
 type Body = ReturnType<typeof nowcastResponseSchema.parse>;
@@ -108,6 +109,8 @@ describe("one model run per nowcast", () => {
     const id = [...ids][0]!;
     const objectsBefore = [...(await keysUnder("nowcasts/")), ...(await keysUnder("observed/"))];
 
+    // Another user, so the sequential ten stay within the per-user limit on model runs.
+    auth = bearer(await tokenFor(await createUser(`serving-${crypto.randomUUID()}@example.com`, "serving password")));
     for (let i = 0; i < 10; i++) {
       const { res, body } = await nowcast("place=Kuopio&fresh=1");
       expect(res.headers.get("x-cache")).toBe("HIT");
