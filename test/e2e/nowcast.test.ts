@@ -103,14 +103,15 @@ describe("the nowcast view", () => {
     await other.close();
   });
 
-  it("runs the model on request, with visible progress", async () => {
+  it("asks for a fresh run with visible progress, and says when the nowcast is already from the newest frame", async () => {
     const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
     expect(await page.getByTestId("fresh-run").textContent()).toContain("Running the model");
-    await page.getByText(/^Updated: a fresh model run/).waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).not.toBe(id);
-    expect(await page.getByTestId("cache-status").textContent()).toContain("Fresh model run");
+    // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
+    await page.getByText(/^Already up to date: this nowcast comes from the newest radar frame/).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).toBe(id);
+    expect(await page.getByTestId("cache-status").textContent()).toContain("Already computed from the newest radar frame");
   });
 
   it("uses the browser's position, with a lat/lon link", async () => {
