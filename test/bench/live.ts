@@ -113,7 +113,7 @@ async function runMode(name: string, vars: Record<string, string>) {
       await cron(stack, "*/5 * * * *");
       // The run is done once the ingest status names the frame.
       for (let i = 0; i < 200; i++) {
-        const status = await admin<{ newestStored: string | null }>(stack, token, "/api/ingest/status");
+        const status = await admin<{ newestStored: string | null }>(stack, token, "/api/admin/ingest/status");
         if (status.newestStored === frame.toISOString()) break;
         await new Promise((r) => setTimeout(r, 100));
       }

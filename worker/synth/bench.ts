@@ -45,11 +45,11 @@ const pad = (s: string, n: number) => s.padEnd(n);
 
 async function benchTable(title: string, raw: RawTable, options: { skipEvaluationOf?: string[] } = {}) {
   const metadata = detectMetadata(raw);
-  console.log(`\n## ${title}: ${raw.rows.toLocaleString("en")} rows × ${raw.header.length} columns (holdout 50 %, seed ${SEED})`);
-  console.log(`metadata: ${metadata.columns.map((c) => `${c.name}=${c.sdtype}${c.sdtype === "categorical" && c.order ? "(ordinal)" : ""}`).join(", ")}; ML target ${metadata.target}`);
+  report(`\n## ${title}: ${raw.rows.toLocaleString("en")} rows × ${raw.header.length} columns (holdout 50 %, seed ${SEED})`);
+  report(`metadata: ${metadata.columns.map((c) => `${c.name}=${c.sdtype}${c.sdtype === "categorical" && c.order ? "(ordinal)" : ""}`).join(", ")}; ML target ${metadata.target}`);
   const prepared = prepare(raw, metadata, SEED);
   const outcomes: Outcome[] = [];
-  console.log(
+  report(
     [pad("synthesizer", 24), "quality", "shapes", "pairs ", "diagn.", "DCRbase", "overfit", "newrow", "ML syn/real", "  fit s", "sample s", "peak MB"].join("  "),
   );
   for (const s of SYNTHESIZERS) {
@@ -58,7 +58,7 @@ async function benchTable(title: string, raw: RawTable, options: { skipEvaluatio
     const o = await runSynthesizer(prepared, s.id, SEED, { epsilon: 1 }, nodeHost());
     outcomes.push(o);
     const { quality: q, diagnostic: d, privacy: p, efficacy: e } = o.scores;
-    console.log(
+    report(
       [
         pad(s.id, 24), f3(q.score) + "  ", f3(q.columnShapes), f3(q.columnPairTrends), f3(d.score), f3(p.dcrBaselineProtection) + " ", f3(p.dcrOverfittingProtection) + " ",
         f3(p.newRowSynthesis), `${f3(e?.synthetic)}/${f3(e?.real)}`, o.timing.fitSeconds.toFixed(3).padStart(7), o.timing.sampleSeconds.toFixed(3).padStart(8),
@@ -68,8 +68,8 @@ async function benchTable(title: string, raw: RawTable, options: { skipEvaluatio
   }
   const uniform = outcomes.find((o) => o.synthesizer === "uniform")!;
   const seconds = (o: Outcome) => o.timing.fitSeconds + o.timing.sampleSeconds;
-  console.log("against the uniform baseline of this run (quality ratio, time ratio):");
-  console.log(outcomes.map((o) => `  ${o.synthesizer}: ×${(o.scores.quality.score / uniform.scores.quality.score).toFixed(2)} quality, ×${(seconds(o) / Math.max(seconds(uniform), 1e-6)).toFixed(1)} time`).join("\n"));
+  report("against the uniform baseline of this run (quality ratio, time ratio):");
+  report(outcomes.map((o) => `  ${o.synthesizer}: ×${(o.scores.quality.score / uniform.scores.quality.score).toFixed(2)} quality, ×${(seconds(o) / Math.max(seconds(uniform), 1e-6)).toFixed(1)} time`).join("\n"));
   const selection = selectBest(
     outcomes.map((o) => ({
       synthesizer: o.synthesizer,
@@ -81,15 +81,22 @@ async function benchTable(title: string, raw: RawTable, options: { skipEvaluatio
     })),
     REFERENCE_SYNTHESIZER,
   );
-  console.log(`selection (privacy floor ${JSON.stringify(selection.privacyFloor)}): winner ${selection.winner}`);
-  for (const v of selection.verdicts) console.log(`  ${pad(v.synthesizer, 24)} ${v.reason}`);
+  report(`selection (privacy floor ${JSON.stringify(selection.privacyFloor)}): winner ${selection.winner}`);
+  for (const v of selection.verdicts) report(`  ${pad(v.synthesizer, 24)} ${v.reason}`);
   return { outcomes, selection, seconds };
 }
+
+// The readable report goes to stderr; stdout carries one JSON object, as every bench:* script's does.
+function report(...lines: unknown[]): void {
+  console.error(...lines);
+}
+// BENCH_SHORT=1 (npm test): weather.csv only, so the script cannot rot; the figures of a short run mean nothing.
+const SHORT = process.env.BENCH_SHORT === "1";
 
 const checks: { what: string; ok: boolean; figure: string }[] = [];
 const check = (what: string, ok: boolean, figure: string) => checks.push({ what, ok, figure });
 
-console.log(`# bench:synth — Node ${process.version}${gc ? "" : " (run with --expose-gc for memory figures after a collection)"}`);
+report(`# bench:synth — Node ${process.version}${gc ? "" : " (run with --expose-gc for memory figures after a collection)"}`);
 
 const weather = await benchTable("weather.csv", parseCsv(read("weather.csv")));
 const copula = weather.outcomes.find((o) => o.synthesizer === "gaussian-copula")!;
@@ -102,6 +109,7 @@ for (const [name, run] of [["weather.csv", weather]] as const) {
   check(`row-copying control refused by the privacy floor on ${name}`, !v.passesPrivacy && run.selection.winner !== "bootstrap", v.reason);
 }
 
+if (!SHORT) {
 const birds = await benchTable("birdstrikes.csv", parseCsv(read("birdstrikes.csv")));
 const birdsBest = [...birds.outcomes].sort((a, b) => b.scores.quality.score - a.scores.quality.score)[0]!;
 check("row-copying control has the highest quality on birdstrikes.csv", birdsBest.synthesizer === "bootstrap", `${birdsBest.synthesizer} ${f3(birdsBest.scores.quality.score)}`);
@@ -113,8 +121,10 @@ for (const o of scale.outcomes) {
   check(`${o.synthesizer} fit + sample < 10 s on 100,000 × 20`, scale.seconds(o) < 10, `${scale.seconds(o).toFixed(2)} s`);
 }
 const cartScale = scale.outcomes.find((o) => o.synthesizer === "cart");
-if (cartScale) console.log(`\nCART on 100,000 × 20 (no target): ${scale.seconds(cartScale).toFixed(2)} s`);
+if (cartScale) report(`\nCART on 100,000 × 20 (no target): ${scale.seconds(cartScale).toFixed(2)} s`);
+}
 
-console.log("\n## targets");
-for (const c of checks) console.log(`${c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.figure}`);
-if (checks.some((c) => !c.ok)) process.exitCode = 1;
+report("\n## targets");
+for (const c of checks) report(`${c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.figure}`);
+console.log(JSON.stringify({ short: SHORT, winner: weather.selection.winner, checks }));
+if (!SHORT && checks.some((c) => !c.ok)) process.exitCode = 1;
