@@ -107,7 +107,6 @@ describe("the nowcast view", () => {
     const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
-    expect(await page.getByTestId("fresh-run").textContent()).toContain("Running the model");
     // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
     await page.getByText(/^Already up to date: this nowcast comes from the newest radar frame/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).toBe(id);
