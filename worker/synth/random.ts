@@ -1,39 +1,19 @@
-// A seeded generator, so every synthesizer is reproducible from (seed, data).
-// Hand-written: sfc32 is a few lines, and the hot sampling loops call it per
-// cell, where a library's per-call overhead would show.
+// A seeded generator, so every synthesizer is reproducible from (seed, data). The
+// 32-bit stream is the engine's own sfc32 (nowcast/src/noise/random.ts); this class adds
+// the draws the synthesizers need on top of it.
+import { Random } from "../../nowcast/src/noise/random";
+
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly source: Random;
   private spare = NaN;
 
   constructor(seed: number) {
-    // splitmix32 spreads a small seed over the four words of state
-    let s = seed >>> 0;
-    const next = () => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    for (let i = 0; i < 12; i++) this.next();
+    this.source = new Random(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
+    return this.source.uint32() / 4294967296;
   }
 
   /** Uniform integer in [0, n). */
