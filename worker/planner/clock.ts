@@ -1,22 +1,12 @@
+import { utcOffsetSeconds } from "../weather/time";
+
 // Turning a task's bounds (ISO date-times, or HH:MM in a time zone) into minutes after the plan's start.
 
 const HALF_DAY_MS = 12 * 3_600_000;
 
 /** How far the zone's wall clock is ahead of UTC at `instantMs`. */
 function zoneOffsetMs(timeZone: string, instantMs: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instantMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return wall - Math.floor(instantMs / 1000) * 1000;
+  return utcOffsetSeconds(timeZone, instantMs) * 1000;
 }
 
 /**
