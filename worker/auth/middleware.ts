@@ -5,7 +5,8 @@ import { ApiError } from "../errors";
 import { enforceLimit } from "../security/rate-limit";
 import { apiTokenPrincipal, looksLikeApiToken, recordApiTokenUse } from "./api-tokens";
 import { authConfig } from "./config";
-import { SITE_SUBJECT_PREFIX, type Principal, type Role } from "./principal";
+import { SITE_INTERNAL_HEADER } from "../site-internal";
+import type { Principal, Role } from "./principal";
 import { readSessionCookie } from "./session-cookie";
 import { assertSessionLive } from "./sessions";
 import { MAX_TOKEN_BYTES, TokenError, verifyToken } from "./tokens";
@@ -76,10 +77,10 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
     const db = c.get("db");
     c.executionCtx.waitUntil(recordApiTokenUse(db, principal.apiTokenId));
   }
-  // The site's own service token serves every visitor of the landing page; its callers are limited per IP upstream.
-  // Operators (the admin role, never given by sign-up) are not limited per caller: their tools and
+  // The site's own calls (marked at the Worker entry, worker/site-internal.ts) serve every visitor of the
+  // landing page; its callers are limited per IP upstream. Operators (the admin role, never given by sign-up) are not limited per caller: their tools and
   // benchmarks poll the service from one account.
-  if (!principal.sub.startsWith(SITE_SUBJECT_PREFIX) && !principal.roles.includes("admin")) {
+  if (c.req.header(SITE_INTERNAL_HEADER) === undefined && !principal.roles.includes("admin")) {
     const key = principal.apiTokenId ? `token:${principal.apiTokenId}` : `user:${principal.sub}`;
     await enforceLimit(c.env, "API_LIMITER", key, "requests");
   }
