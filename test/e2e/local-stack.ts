@@ -23,6 +23,8 @@ export interface LocalStack {
   replayUrl: string | null;
   /** A token of the seeded demo admin, from the running product's own sign-in. */
   demoToken(): Promise<string>;
+  /** The process group of everything the stack started (wrangler, workerd, the replay servers). */
+  processGroup: number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startLocalStack(
   return {
     baseUrl,
     replayUrl: /source: replay (http:\/\/[^\s,]+)/.exec(output)?.[1] ?? null,
+    processGroup: child.pid!,
     async demoToken() {
       const res = await fetch(`${baseUrl}/api/auth/login`, {
         method: "POST",
