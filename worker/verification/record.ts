@@ -1,0 +1,137 @@
+// The forecast record: what a nowcast predicted, kept beside its images (R2, under its prefix,
+// so retention removes it with them) until its hour has been observed and it is scored.
+// The fields themselves are not kept: per pixel and lead only how many of the verified
+// thresholds the forecast rate exceeds (one byte), which is all a contingency table needs,
+// and at the place the series and chances the person was shown.
+import { gunzip } from "../../nowcast/src/io/gzip";
+import { rainRateToDbz, type ZRelation, zrForSource } from "../../nowcast/src/convert";
+import type { NowcastResult } from "../../nowcast/src/models/model";
+import type { PointForecast } from "../../nowcast/src/point";
+import { z } from "zod";
+import type { NowcastPayload } from "../nowcast/payload";
+
+/** Rain rates the service verifies itself at (mm/h); an event is a rate strictly above one. */
+export const VERIFIED_THRESHOLDS_MM_PER_HOUR = [0.5, 1, 5] as const;
+/** Class of a pixel without data. */
+export const NO_DATA_CLASS = 255;
+export const FORECAST_RECORD_NAME = "forecast-record.bin";
+const VERSION = 1;
+
+/**
+ * Per pixel, how many thresholds the rate exceeds (0 .. thresholds), NO_DATA_CLASS where the
+ * field has no value. Compared in dBZ: the same as comparing rates, the relation being monotonic.
+ */
+export function exceedanceClasses(dbz: Float32Array, zr: ZRelation, out = new Uint8Array(dbz.length)): Uint8Array {
+  const limits = VERIFIED_THRESHOLDS_MM_PER_HOUR.map((t) => rainRateToDbz(t, zr));
+  for (let i = 0; i < dbz.length; i++) {
+    const v = dbz[i]!;
+    if (v !== v) {
+      out[i] = NO_DATA_CLASS;
+      continue;
+    }
+    let k = 0;
+    while (k < limits.length && v > limits[k]!) k++;
+    out[i] = k;
+  }
+  return out;
+}
+
+const headerSchema = z.object({
+  version: z.literal(VERSION),
+  source: z.string(),
+  radarTimeMs: z.number().int(),
+  stepMinutes: z.number().positive(),
+  leads: z.number().int().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The crop's grid origin: the observed frames are cut the same way, or the record is not scored. */
+  westM: z.number(),
+  northM: z.number(),
+  point: z.object({ col: z.number().int(), row: z.number().int(), radiusPx: z.number().int().nonnegative() }),
+  /** The served point series, lead 0 (the analysis) first; null where it had no value. */
+  seriesMmPerHour: z.array(z.number().nullable()),
+  /** Per lead (1 .. leads) and verified threshold, the chance shown of exceeding it at the place. */
+  pointChance: z.array(z.array(z.number().min(0).max(1).nullable())),
+  /** What the sentence said: minutes to rain of the events' threshold, null = no rain in the hour. */
+  startsInMinutes: z.number().int().nullable(),
+  eventThresholdMmPerHour: z.number(),
+});
+export type ForecastRecordHeader = z.infer<typeof headerSchema>;
+
+export interface ForecastRecord {
+  header: ForecastRecordHeader;
+  /** leads x width x height classes (exceedanceClasses), lead 1 first. */
+  classes: Uint8Array;
+}
+
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Serializes a record: a little-endian u32 header length, the header as JSON, the classes; gzipped. */
+export async function encodeForecastRecord(header: Omit<ForecastRecordHeader, "version">, forecastDbz: readonly Float32Array[], zr: ZRelation): Promise<Uint8Array> {
+  const json = new TextEncoder().encode(JSON.stringify({ version: VERSION, ...header }));
+  const pixels = header.width * header.height;
+  if (forecastDbz.length !== header.leads || forecastDbz.some((f) => f.length !== pixels)) throw new RangeError("forecast fields do not match the record's grid");
+  const bytes = new Uint8Array(4 + json.length + header.leads * pixels);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 4);
+  forecastDbz.forEach((field, k) => exceedanceClasses(field, zr, bytes.subarray(4 + json.length + k * pixels, 4 + json.length + (k + 1) * pixels)));
+  return gzip(bytes);
+}
+
+export class ForecastRecordError extends Error {
+  override readonly name = "ForecastRecordError";
+}
+
+export async function decodeForecastRecord(stored: Uint8Array): Promise<ForecastRecord> {
+  const bytes = await gunzip(stored);
+  if (bytes.length < 4) throw new ForecastRecordError("forecast record is truncated");
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  if (4 + length > bytes.length) throw new ForecastRecordError("forecast record header is truncated");
+  const parsed = headerSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))));
+  if (!parsed.success) throw new ForecastRecordError(`forecast record header: ${parsed.error.issues[0]?.message}`);
+  const header = parsed.data;
+  const classes = bytes.subarray(4 + length);
+  if (classes.length !== header.leads * header.width * header.height) throw new ForecastRecordError("forecast record holds the wrong number of pixels");
+  return { header, classes };
+}
+
+/** The record of a nowcast about to be stored: its forecast fields and what its place was shown. */
+export function forecastRecordOf(
+  result: NowcastResult,
+  point: Pick<PointForecast, "col" | "row" | "radiusPx">,
+  payload: Pick<NowcastPayload, "source" | "series" | "events" | "probability">,
+): Promise<Uint8Array> {
+  const series = payload.series.map((p) => p.mmPerHour);
+  const probability = payload.probability;
+  // An ensemble's chance of exceeding each threshold where it has one; otherwise the series' yes or no.
+  const pointChance = result.frames.map((_, i) =>
+    VERIFIED_THRESHOLDS_MM_PER_HOUR.map((t) => {
+      const at = probability?.thresholdsMmPerHour.indexOf(t) ?? -1;
+      if (probability && at >= 0) return probability.series[i]?.exceedance[at] ?? null;
+      const rate = series[i + 1];
+      return rate === null || rate === undefined ? null : rate > t ? 1 : 0;
+    }),
+  );
+  return encodeForecastRecord(
+    {
+      source: payload.source,
+      radarTimeMs: result.analysisTime.getTime(),
+      stepMinutes: result.stepMinutes,
+      leads: result.frames.length,
+      width: result.width,
+      height: result.height,
+      westM: result.georef.westM,
+      northM: result.georef.northM,
+      point: { col: point.col, row: point.row, radiusPx: point.radiusPx },
+      seriesMmPerHour: series,
+      pointChance,
+      startsInMinutes: payload.events.startsInMinutes,
+      eventThresholdMmPerHour: payload.events.thresholdMmPerHour,
+    },
+    result.frames,
+    zrForSource(payload.source),
+  );
+}
