@@ -6,6 +6,7 @@ CREATE TABLE `nowcast_verifications` (
 	`status` text NOT NULL,
 	`reason` text,
 	`leads_scored` integer NOT NULL,
+	`experimental` text,
 	`verified_at` integer NOT NULL
 );
 --> statement-breakpoint

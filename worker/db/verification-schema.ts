@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
 
 /**
  * Continuous self-verification (worker/verification): every issued nowcast is scored once the
@@ -16,6 +17,8 @@ export const nowcastVerifications = sqliteTable(
     status: text("status", { enum: ["scored", "skipped"] }).notNull(),
     reason: text("reason"),
     leadsScored: integer("leads_scored").notNull(),
+    // the model's experimental label when the nowcast was issued (JSON), null for a model that is not
+    experimental: text("experimental", { mode: "json" }).$type<ExperimentalLabel>(),
     verifiedAt: integer("verified_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("nowcast_verifications_radar_time").on(t.radarTime)],

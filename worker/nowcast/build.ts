@@ -149,6 +149,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     ...(result.ensemble
       ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
       : {}),
+    ...(result.experimental ? { experimental: result.experimental } : {}),
   };
   // Kept until the nowcast's hour has been observed and it is scored (worker/verification).
   images.push({ key: assetKey(id, FORECAST_RECORD_NAME), bytes: await forecastRecordOf(result, point, payload), contentType: "application/octet-stream" });

@@ -1,5 +1,6 @@
 // The service's live skill, public: how the nowcasts it issued verified, once their hour was observed.
 import { createRoute, z } from "@hono/zod-openapi";
+import { experimentalLabel } from "../nowcast/payload";
 import { createRouter, errorResponses } from "../openapi";
 import { numberParam } from "../params";
 import { latestRadar } from "../radar/frame-store";
@@ -42,6 +43,7 @@ const liveSkillSchema = z
     models: z.array(
       z.object({
         model: z.string(),
+        experimental: experimentalLabel.nullable().openapi({ description: "Set for an experimental learned model: why, its benchmark, the data it was trained on" }),
         byLead: z.array(z.object({ leadMinutes: z.number().int(), thresholds: z.array(thresholdScores) })),
         daily: z.array(z.object({ day: z.iso.date(), leads: z.array(z.object({ leadMinutes: z.number().int(), thresholds: z.array(thresholdScores) })), outcomes })),
         outcomes,

@@ -8,6 +8,7 @@ import { rainRateToDbz, type ZRelation, zrForSource } from "../../nowcast/src/co
 import type { NowcastResult } from "../../nowcast/src/models/model";
 import type { PointForecast } from "../../nowcast/src/point";
 import { z } from "zod";
+import { experimentalLabelSchema } from "../inference/contract";
 import type { NowcastPayload } from "../nowcast/payload";
 
 /** Rain rates the service verifies itself at (mm/h); an event is a rate strictly above one. */
@@ -55,6 +56,8 @@ const headerSchema = z.object({
   /** What the sentence said: minutes to rain of the events' threshold, null = no rain in the hour. */
   startsInMinutes: z.number().int().nullable(),
   eventThresholdMmPerHour: z.number(),
+  /** The model's label when it is experimental, so its scores are shown as such. */
+  experimental: experimentalLabelSchema.nullable(),
 });
 export type ForecastRecordHeader = z.infer<typeof headerSchema>;
 
@@ -102,7 +105,7 @@ export async function decodeForecastRecord(stored: Uint8Array): Promise<Forecast
 export function forecastRecordOf(
   result: NowcastResult,
   point: Pick<PointForecast, "col" | "row" | "radiusPx">,
-  payload: Pick<NowcastPayload, "source" | "series" | "events" | "probability">,
+  payload: Pick<NowcastPayload, "source" | "series" | "events" | "probability" | "experimental">,
 ): Promise<Uint8Array> {
   const series = payload.series.map((p) => p.mmPerHour);
   const probability = payload.probability;
@@ -130,6 +133,7 @@ export function forecastRecordOf(
       pointChance,
       startsInMinutes: payload.events.startsInMinutes,
       eventThresholdMmPerHour: payload.events.thresholdMmPerHour,
+      experimental: payload.experimental ?? null,
     },
     result.frames,
     zrForSource(payload.source),

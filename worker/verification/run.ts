@@ -14,6 +14,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { cropAround, type RadarFrame, zrForSource } from "../../nowcast/src/index";
 import * as schema from "../db/schema";
 import { locations, nowcastVerifications, nowcasts } from "../db/schema";
+import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
 import type { Env } from "../env";
 import { acquireLease, releaseLease } from "../jobs/lease";
 import { log } from "../logging";
@@ -64,8 +65,8 @@ ON CONFLICT (day, source, model) DO UPDATE SET nowcasts = nowcasts + 1, rain_hit
   onset_abs_error_minutes = onset_abs_error_minutes + excluded.onset_abs_error_minutes, sentences = sentences + excluded.sentences,
   sentences_true = sentences_true + excluded.sentences_true`;
 
-const VERIFIED_SQL = `INSERT INTO nowcast_verifications (nowcast_id, source, model, radar_time, status, reason, leads_scored, verified_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`;
+const VERIFIED_SQL = `INSERT INTO nowcast_verifications (nowcast_id, source, model, radar_time, status, reason, leads_scored, verified_at, experimental)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`;
 
 /** The UTC day a radar time falls in: the day its scores count for. */
 export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -80,12 +81,13 @@ interface DueNowcast {
 }
 
 /** The D1 statements recording one nowcast's scores (or its skip), to run as one batch. */
-function scoreStatements(db: D1Database, source: string, nowcast: DueNowcast, score: NowcastScore | { skipped: string }): D1PreparedStatement[] {
+function scoreStatements(db: D1Database, source: string, nowcast: DueNowcast, score: Scored | { skipped: string }): D1PreparedStatement[] {
   const t = nowcast.radarTime.getTime();
   const skipped = "skipped" in score ? score.skipped : null;
   const leads = "skipped" in score ? [] : score.leads;
+  const label = "skipped" in score || !score.experimental ? null : JSON.stringify(score.experimental);
   const statements = [
-    db.prepare(VERIFIED_SQL).bind(nowcast.id, source, nowcast.model, t, skipped ? "skipped" : "scored", skipped, leads.length, Date.now()),
+    db.prepare(VERIFIED_SQL).bind(nowcast.id, source, nowcast.model, t, skipped ? "skipped" : "scored", skipped, leads.length, Date.now(), label),
   ];
   if ("skipped" in score) return statements;
   const day = dayOf(t);
@@ -109,8 +111,10 @@ function scoreStatements(db: D1Database, source: string, nowcast: DueNowcast, sc
   return statements;
 }
 
+type Scored = NowcastScore & { experimental: ExperimentalLabel | null };
+
 /** Scores one nowcast against the observed frames of its hour (full composites, null = missing). */
-async function scoreOne(env: Env, source: string, nowcast: DueNowcast, observed: readonly (RadarFrame | null)[]): Promise<NowcastScore | { skipped: string }> {
+async function scoreOne(env: Env, source: string, nowcast: DueNowcast, observed: readonly (RadarFrame | null)[]): Promise<Scored | { skipped: string }> {
   const object = await env.FRAMES.get(`${nowcast.assetsPrefix}${FORECAST_RECORD_NAME}`);
   if (!object) return { skipped: "no forecast record" };
   const record = await decodeForecastRecord(new Uint8Array(await object.arrayBuffer()));
@@ -120,7 +124,7 @@ async function scoreOne(env: Env, source: string, nowcast: DueNowcast, observed:
   if (grid.westM !== record.header.westM || grid.northM !== record.header.northM || grid.width !== record.header.width || grid.height !== record.header.height) {
     return { skipped: "the composite's grid changed" };
   }
-  return scoreNowcast(record, crops.map((c) => c?.dbz ?? null), zrForSource(source));
+  return { ...scoreNowcast(record, crops.map((c) => c?.dbz ?? null), zrForSource(source)), experimental: record.header.experimental };
 }
 
 async function dueNowcasts(env: Env, source: string, newestMs: number): Promise<DueNowcast[]> {

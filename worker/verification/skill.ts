@@ -1,8 +1,9 @@
 // The live skill of the service's own nowcasts, read from the daily sums: per model, the scores
 // over a period by lead and threshold, their daily trend at the headline leads, and how the
 // sentence fared. Scores are computed from summed tables (every pixel and nowcast weighs alike).
-import { and, asc, eq, gte, lte } from "drizzle-orm";
-import { verificationDaily, verificationOutcomesDaily } from "../db/schema";
+import { and, asc, eq, gte, lte, max } from "drizzle-orm";
+import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
+import { nowcastVerifications, verificationDaily, verificationOutcomesDaily } from "../db/schema";
 import type { Db } from "../env";
 import { dayOf } from "./run";
 import { VERIFIED_THRESHOLDS_MM_PER_HOUR } from "./record";
@@ -97,13 +98,21 @@ export async function liveSkill(db: Db, source: string, days: number, until: Dat
   const to = dayOf(until.getTime());
   const from = dayOf(Date.parse(`${to}T00:00:00Z`) - (days - 1) * DAY_MS);
   const inPeriod = <T extends typeof verificationDaily | typeof verificationOutcomesDaily>(t: T) => and(eq(t.source, source), gte(t.day, from), lte(t.day, to));
-  const [daily, outcomes] = await Promise.all([
+  const [daily, outcomes, labels] = await Promise.all([
     db.select().from(verificationDaily).where(inPeriod(verificationDaily)).orderBy(asc(verificationDaily.day)),
     db.select().from(verificationOutcomesDaily).where(inPeriod(verificationOutcomesDaily)).orderBy(asc(verificationOutcomesDaily.day)),
+    // Each model's label as its newest verified nowcast carried it (SQLite takes the bare column from the max row).
+    db
+      .select({ model: nowcastVerifications.model, experimental: nowcastVerifications.experimental, newest: max(nowcastVerifications.radarTime) })
+      .from(nowcastVerifications)
+      .where(and(eq(nowcastVerifications.source, source), eq(nowcastVerifications.status, "scored")))
+      .groupBy(nowcastVerifications.model),
   ]);
+  const labelOf = new Map<string, ExperimentalLabel | null>(labels.map((l) => [l.model, l.experimental ?? null]));
   const outcomesByModel = groupBy(outcomes, (r) => r.model);
   const models = [...groupBy(daily, (r) => r.model)].map(([model, rows]) => ({
     model,
+    experimental: labelOf.get(model) ?? null,
     byLead: [...groupBy(rows, (r) => r.leadMinutes)].sort(([a], [b]) => a - b).map(([leadMinutes, leadRows]) => ({ leadMinutes, thresholds: thresholdScores(leadRows) })),
     daily: [...groupBy(rows, (r) => r.day)].map(([day, dayRows]) => ({
       day,
