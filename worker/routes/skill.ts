@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { experimentalLabel } from "../nowcast/payload";
 import { createRouter, errorResponses } from "../openapi";
-import { numberParam } from "../params";
+import { numberParam, sourceParam } from "../params";
 import { latestRadar } from "../radar/frame-store";
 import { liveSkill } from "../verification/skill";
 
@@ -62,11 +62,7 @@ const skillRoute = createRoute({
   security: [],
   request: {
     query: z.object({
-      source: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{0,31}$/, "source must be a radar source id")
-        .default("fmi")
-        .openapi({ param: { name: "source", in: "query" }, example: "fmi" }),
+      source: sourceParam,
       days: numberParam(1, 90, "days")
         .pipe(z.number().int("days must be a whole number"))
         .optional()

@@ -2,12 +2,13 @@
 // frame, and by a run that left due nowcasts for the next one.
 import { z } from "zod";
 import type { Env } from "../env";
+import { SOURCE_ID } from "../ingest/message";
 import type { Job } from "../jobs/registry";
 import { runVerification } from "./run";
 
 export const verificationJobSchema = z.object({
   kind: z.literal("verification.run"),
-  source: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  source: z.string().regex(SOURCE_ID),
 });
 export type VerificationJob = z.infer<typeof verificationJobSchema>;
 

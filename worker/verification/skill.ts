@@ -32,55 +32,36 @@ function categorical(h: number, m: number, f: number, c: number): Categorical {
 type DailyRow = typeof verificationDaily.$inferSelect;
 type OutcomeRow = typeof verificationOutcomesDaily.$inferSelect;
 
-function sumRows(rows: readonly DailyRow[]) {
-  const s = { nowcasts: 0, h: 0, m: 0, f: 0, c: 0, ph: 0, pm: 0, pf: 0, pc: 0, brierSum: 0, brierCount: 0 };
-  for (const r of rows) {
-    s.nowcasts += r.nowcasts;
-    s.h += r.hits;
-    s.m += r.misses;
-    s.f += r.falseAlarms;
-    s.c += r.correctNegatives;
-    s.ph += r.pointHits;
-    s.pm += r.pointMisses;
-    s.pf += r.pointFalseAlarms;
-    s.pc += r.pointCorrectNegatives;
-    s.brierSum += r.brierSum;
-    s.brierCount += r.brierCount;
-  }
-  return s;
+/** Column sums over rows. */
+function totals<R, K extends keyof R>(rows: readonly R[], keys: readonly K[]): Record<K, number> {
+  const sums = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const row of rows) for (const k of keys) sums[k] += row[k] as number;
+  return sums;
 }
+
+const DAILY_SUMS = ["nowcasts", "hits", "misses", "falseAlarms", "correctNegatives", "pointHits", "pointMisses", "pointFalseAlarms", "pointCorrectNegatives", "brierSum", "brierCount"] as const;
+const OUTCOME_SUMS = ["nowcasts", "rainHits", "rainMisses", "rainFalseAlarms", "rainCorrectNegatives", "onsetCases", "onsetAbsErrorMinutes", "sentences", "sentencesTrue"] as const;
 
 function thresholdScores(rows: readonly DailyRow[]) {
   return VERIFIED_THRESHOLDS_MM_PER_HOUR.map((thresholdMmPerHour) => {
-    const s = sumRows(rows.filter((r) => r.thresholdMmPerHour === thresholdMmPerHour));
+    const s = totals(rows.filter((r) => r.thresholdMmPerHour === thresholdMmPerHour), DAILY_SUMS);
     return {
       thresholdMmPerHour,
       nowcasts: s.nowcasts,
-      crop: categorical(s.h, s.m, s.f, s.c),
-      point: categorical(s.ph, s.pm, s.pf, s.pc),
+      crop: categorical(s.hits, s.misses, s.falseAlarms, s.correctNegatives),
+      point: categorical(s.pointHits, s.pointMisses, s.pointFalseAlarms, s.pointCorrectNegatives),
       brier: s.brierCount ? Math.round((s.brierSum / s.brierCount) * 10_000) / 10_000 : null,
     };
   });
 }
 
 function outcomeScores(rows: readonly OutcomeRow[]) {
-  const s = { nowcasts: 0, h: 0, m: 0, f: 0, c: 0, onsetCases: 0, onsetError: 0, sentences: 0, sentencesTrue: 0 };
-  for (const r of rows) {
-    s.nowcasts += r.nowcasts;
-    s.h += r.rainHits;
-    s.m += r.rainMisses;
-    s.f += r.rainFalseAlarms;
-    s.c += r.rainCorrectNegatives;
-    s.onsetCases += r.onsetCases;
-    s.onsetError += r.onsetAbsErrorMinutes;
-    s.sentences += r.sentences;
-    s.sentencesTrue += r.sentencesTrue;
-  }
+  const s = totals(rows, OUTCOME_SUMS);
   return {
     nowcasts: s.nowcasts,
-    rainWithinHour: { ...categorical(s.h, s.m, s.f, s.c), accuracy: ratio(s.h + s.c, s.nowcasts) },
+    rainWithinHour: { ...categorical(s.rainHits, s.rainMisses, s.rainFalseAlarms, s.rainCorrectNegatives), accuracy: ratio(s.rainHits + s.rainCorrectNegatives, s.nowcasts) },
     onsetCases: s.onsetCases,
-    onsetMaeMinutes: s.onsetCases ? Math.round((s.onsetError / s.onsetCases) * 10) / 10 : null,
+    onsetMaeMinutes: s.onsetCases ? Math.round((s.onsetAbsErrorMinutes / s.onsetCases) * 10) / 10 : null,
     sentences: s.sentences,
     sentencesTrue: s.sentencesTrue,
     sentenceHitRate: ratio(s.sentencesTrue, s.sentences),
