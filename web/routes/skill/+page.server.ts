@@ -3,7 +3,7 @@ import { apiFetch } from "$lib/api";
 import type { LiveSkill } from "../../../worker/verification/skill";
 import type { PageServerLoad } from "./$types";
 
-export const PERIODS = [7, 14, 30, 90] as const;
+const PERIODS = [7, 14, 30, 90] as const;
 
 /** The public skill page: the live verification of the service's own nowcasts (GET /api/skill). */
 export const load: PageServerLoad = async ({ platform, request, url }) => {
