@@ -117,7 +117,7 @@ type Scored = NowcastScore & { experimental: ExperimentalLabel | null };
 async function scoreOne(env: Env, source: string, nowcast: DueNowcast, observed: readonly (RadarFrame | null)[]): Promise<Scored | { skipped: string }> {
   const object = await env.FRAMES.get(`${nowcast.assetsPrefix}${FORECAST_RECORD_NAME}`);
   if (!object) return { skipped: "no forecast record" };
-  const record = await decodeForecastRecord(new Uint8Array(await object.arrayBuffer()));
+  const record = decodeForecastRecord(new Uint8Array(await object.arrayBuffer()));
   const crops = observed.slice(0, record.header.leads).map((frame) => (frame ? cropAround(frame, nowcast.lat, nowcast.lon, CROP_PX) : null));
   const grid = crops.find((c) => c !== null)?.georef;
   if (!grid) return { skipped: "no observed frame of its hour" };
