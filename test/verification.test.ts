@@ -28,9 +28,11 @@ const THRESHOLDS = [0.5, 1, 5];
 const scenario = radarScenario("verification");
 let persistence: Issued;
 let opticalFlow: Issued;
+/** Issued as if before forecast records existed: its record is removed. */
+let withoutRecord: Issued;
 
-async function issue(auth: RequestInit, model: string): Promise<Issued> {
-  const res = await call(`/api/nowcast?place=Helsinki&model=${model}`, auth);
+async function issue(auth: RequestInit, model: string, place = "Helsinki"): Promise<Issued> {
+  const res = await call(`/api/nowcast?place=${place}&model=${model}`, auth);
   if (res.status !== 200) throw new Error(`nowcast ${model}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { nowcast: Issued }).nowcast;
 }
@@ -65,15 +67,17 @@ beforeAll(async () => {
   await pinNewestFrame("201609281700");
   persistence = await issue(auth, "persistence");
   opticalFlow = await issue(auth, "optical-flow");
+  withoutRecord = await issue(auth, "sprog", "Tampere");
+  await env.FRAMES.delete(`nowcasts/${withoutRecord.id}/forecast-record.bin`);
   early = await runVerification(env, "fmi");
   await scenario.setNow("2016-09-28T18:02:30Z");
   ingest = await runIngestCron(scenario.env());
   verified = await until(
     async () => {
       const found = await db().select().from(nowcastVerifications);
-      return found.length >= 2 ? found : null;
+      return found.length >= 3 ? found : null;
     },
-    "both nowcasts verified",
+    "the three nowcasts verified",
     90_000,
   );
 }, 180_000);
@@ -85,10 +89,12 @@ describe("continuous self-verification", () => {
 
   it("ingest of the hour's frames queues the job, which scores each nowcast once", () => {
     expect(ingest).toMatchObject({ stored: 12, newest: "2016-09-28T18:00:00.000Z", error: null });
-    expect(verified.map((r) => [r.nowcastId, r.model, r.status, r.leadsScored]).sort()).toEqual(
+    expect(verified.map((r) => [r.nowcastId, r.model, r.status, r.reason, r.leadsScored]).sort()).toEqual(
       [
-        [persistence.id, "persistence", "scored", 12],
-        [opticalFlow.id, "optical-flow", "scored", 12],
+        [persistence.id, "persistence", "scored", null, 12],
+        [opticalFlow.id, "optical-flow", "scored", null, 12],
+        // Nothing to score it by: recorded as skipped, so it is not taken again, and nothing is added to the sums.
+        [withoutRecord.id, "sprog", "skipped", "no forecast record", 0],
       ].sort(),
     );
   });
