@@ -220,11 +220,12 @@ describe("inference contract codec", () => {
 describe("GET /api/nowcast?model=", () => {
   interface Body {
     cache: { status: string; reason: string };
-    inference: { model: string; backend: string; fallback: unknown };
+    inference: { model: string; backend: string; fallback: unknown; experimental: { reason: string; benchmark: { csi: number; referenceCsi: number } | null } | null };
     nowcast: {
       model: string;
       backend: string;
       series: unknown[];
+      experimental?: unknown;
       probability?: { members: number; thresholdsMmPerHour: number[]; series: { minutes: number; chanceOfRain: number | null; exceedance: (number | null)[] }[] };
     };
   }
@@ -232,7 +233,7 @@ describe("GET /api/nowcast?model=", () => {
   it("the default model runs embedded and says so", SLOW, async () => {
     const res = await call("/api/nowcast?place=Helsinki", auth);
     const body = (await res.json()) as Body;
-    expect(body.inference).toEqual({ model: "optical-flow", backend: "embedded", fallback: null });
+    expect(body.inference).toEqual({ model: "optical-flow", backend: "embedded", fallback: null, experimental: null });
     expect(body.nowcast).toMatchObject({ model: "optical-flow", backend: "embedded" });
     expect(body.nowcast.probability).toBeUndefined();
   });
@@ -241,7 +242,7 @@ describe("GET /api/nowcast?model=", () => {
     const res = await call("/api/nowcast?place=Helsinki&model=ensemble", auth);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Body;
-    expect(body.inference).toEqual({ model: "ensemble", backend: "container", fallback: null });
+    expect(body.inference).toEqual({ model: "ensemble", backend: "container", fallback: null, experimental: null });
     expect(body.nowcast).toMatchObject({ model: "ensemble", backend: "container" });
     const probability = body.nowcast.probability!;
     expect(probability.members).toBe(20);
@@ -265,13 +266,27 @@ describe("GET /api/nowcast?model=", () => {
     const body = (await (await call("/api/nowcast?place=Helsinki&model=tinycnn", auth)).json()) as Body;
     expect(body.nowcast).toMatchObject({ model: "tinycnn", backend: "container" });
     expect(body.nowcast.series).toHaveLength(13);
+    // Its benchmark does not beat optical flow: labelled experimental with that skill, on a miss and on a hit.
+    expect(body.inference.experimental).toMatchObject({ reason: "does-not-beat-reference", benchmark: { csi: tinycnnMetadata.benchmark.csi, referenceCsi: tinycnnMetadata.benchmark.referenceCsi } });
+    expect(body.nowcast.experimental).toEqual(body.inference.experimental);
+    const hit = (await (await call("/api/nowcast?place=Helsinki&model=tinycnn", auth)).json()) as Body;
+    expect(hit.cache.status).toBe("HIT");
+    expect(hit.inference.experimental).toEqual(body.inference.experimental);
   });
 
   it("INFERENCE_BACKEND=container sends the engine's models to the container too", SLOW, async () => {
     const res = await createApp().request("/api/nowcast?lat=60.3923&lon=25.6651&fresh=1", auth, { ...env, INFERENCE_BACKEND: "container" }, ctx());
     const body = (await res.json()) as Body;
-    expect(body.inference).toEqual({ model: "optical-flow", backend: "container", fallback: null });
+    expect(body.inference).toEqual({ model: "optical-flow", backend: "container", fallback: null, experimental: null });
     expect(body.nowcast.backend).toBe("container");
+  });
+
+  it("a learned model as NOWCAST_MODEL fails health: an experimental model is never the default", async () => {
+    const res = await createApp().request("/api/health", {}, { ...env, NOWCAST_MODEL: "unet-gpu" }, ctx());
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { checks: Record<string, { error?: string }> };
+    expect(body.checks.config!.error).toContain("NOWCAST_MODEL");
+    expect(body.checks.config!.error).toContain("never a learned model");
   });
 
   it("an unknown model is a 400 naming the known ones", async () => {

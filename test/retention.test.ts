@@ -43,15 +43,16 @@ describe("retention", () => {
     await ageRow(replaced.id, 48);
     // An observed image of a frame no kept nowcast shows (16:00, far before every observed hour kept).
     await env.FRAMES.put(`observed/fmi/201609281600/${replaced.locationId}.png`, new Uint8Array([1, 2, 3]));
-    expect(await keysUnder(`nowcasts/${replaced.id}/`)).toHaveLength(13);
+    // 12 forecast PNGs, the animation and the forecast record the verification reads.
+    expect(await keysUnder(`nowcasts/${replaced.id}/`)).toHaveLength(14);
 
     const report = await runRetention(env);
-    expect(report).toMatchObject({ nowcastsDeleted: 1, nowcastObjectsDeleted: 13 });
+    expect(report).toMatchObject({ nowcastsDeleted: 1, nowcastObjectsDeleted: 14 });
     const left = await db().select({ id: nowcasts.id }).from(nowcasts).where(inArray(nowcasts.id, [served.id, replaced.id, current.id]));
     expect(left.map((r) => r.id).sort()).toEqual([served.id, current.id].sort());
     expect(await keysUnder(`nowcasts/${replaced.id}/`)).toEqual([]);
-    expect(await keysUnder(`nowcasts/${served.id}/`)).toHaveLength(13);
-    expect(await keysUnder(`nowcasts/${current.id}/`)).toHaveLength(13);
+    expect(await keysUnder(`nowcasts/${served.id}/`)).toHaveLength(14);
+    expect(await keysUnder(`nowcasts/${current.id}/`)).toHaveLength(14);
     expect(await keysUnder("observed/fmi/201609281600/")).toEqual([]);
 
     // Everything still served answers: the old but in-use nowcast's oldest observed frame (17:00) too.

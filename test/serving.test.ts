@@ -189,7 +189,7 @@ describe("the nowcast store", () => {
     // With D1 back, the same request stores all three together.
     const ok = await nowcast("place=Pori");
     expect(ok.res.headers.get("x-cache")).toBe("MISS");
-    expect(await keysUnder(`nowcasts/${ok.body.nowcast.id}/`)).toHaveLength(13);
+    expect(await keysUnder(`nowcasts/${ok.body.nowcast.id}/`)).toHaveLength(14);
     expect(await rowsFor(ok.body.servedBy.locationId)).toBe(1);
   });
 });

@@ -24,6 +24,7 @@ import { planRoutes } from "./routes/plan";
 import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
+import { skillRoutes } from "./routes/skill";
 import { synthRoutes } from "./routes/synth";
 import { weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
@@ -86,6 +87,7 @@ export function createApp() {
   app.route("/", adminStorageRoutes);
   app.route("/", synthRoutes);
   app.route("/", planRoutes);
+  app.route("/", skillRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -15,3 +15,10 @@ export function numberParam(min: number, max: number, what: string) {
 
 /** "1"/"true" or "0"/"false". */
 export const flagParam = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+/** A radar source id in a query, e.g. "fmi" (the default). */
+export const sourceParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, "source must be a radar source id")
+  .default("fmi")
+  .openapi({ param: { name: "source", in: "query" }, example: "fmi" });

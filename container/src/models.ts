@@ -4,7 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { NOWCAST_MODELS, type RadarFrame } from "../../nowcast/src/index.js";
 import { createEnsembleModel, ensemble } from "../../nowcast/src/models/ensemble.js";
-import { isExperimental, type LearnedModel, type LearnedModelBenchmark } from "../../nowcast/src/models/learned.js";
+import { type ExperimentalLabel, experimentalLabel, type LearnedModel } from "../../nowcast/src/models/learned.js";
 import type { InferenceResult } from "../../worker/inference/contract.js";
 import { loadLearnedModelFile, type OnnxOptions } from "./onnx.js";
 
@@ -14,8 +14,8 @@ export interface ServedModel {
   name: string;
   kind: ModelKind;
   description?: string;
-  /** A learned model that has not been shown to beat optical flow: labelled, never a default. */
-  experimental?: { benchmark: LearnedModelBenchmark | null };
+  /** A learned model not shown to beat optical flow on unseen events: labelled (its nowcasts too), never a default. */
+  experimental?: ExperimentalLabel;
   forecast(past: RadarFrame[], leads: number, options?: { members?: number; seed?: number }): Promise<InferenceResult>;
 }
 
@@ -60,12 +60,13 @@ export class ModelRegistry {
     if (this.models.get(model.name)?.kind === "engine" || model.name === "ensemble") {
       throw new RangeError(`a learned model may not take the built-in name '${model.name}'`);
     }
+    const label = experimentalLabel(model.metadata);
     this.models.set(model.name, {
       name: model.name,
       kind: "learned",
       ...(model.metadata.description ? { description: model.metadata.description } : {}),
-      ...(isExperimental(model.metadata) ? { experimental: { benchmark: model.metadata.benchmark ?? null } } : {}),
-      forecast: (past, leads) => model.forecast(past, leads),
+      ...(label ? { experimental: label } : {}),
+      forecast: async (past, leads) => ({ ...(await model.forecast(past, leads)), ...(label ? { experimental: label } : {}) }),
     });
     return model.name;
   }
@@ -74,7 +75,7 @@ export class ModelRegistry {
     return this.models.get(name);
   }
 
-  list(): { name: string; kind: ModelKind; description?: string; experimental?: { benchmark: LearnedModelBenchmark | null } }[] {
+  list(): { name: string; kind: ModelKind; description?: string; experimental?: ExperimentalLabel }[] {
     return [...this.models.values()].map(({ name, kind, description, experimental }) => ({
       name,
       kind,

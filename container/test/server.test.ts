@@ -36,11 +36,17 @@ describe("inference server", () => {
     const list = (await (await fetch(`${server.url}/v1/models`)).json()) as { models: { name: string; kind: string }[] };
     expect(list.models.find((m) => m.name === "unet-gpu")?.kind).toBe("learned");
     // tinycnn's held-out benchmark (its metadata) does not beat optical flow: labelled, with its skill.
-    const models = list.models as { name: string; experimental?: { benchmark: { csi: number; referenceCsi: number } | null } }[];
+    type Label = { reason: string; benchmark: { csi: number; referenceCsi: number } | null; trainedOn: { count: number | null } | null };
+    const models = list.models as { name: string; experimental?: Label }[];
     const tiny = models.find((m) => m.name === "tinycnn")!;
+    expect(tiny.experimental?.reason).toBe("does-not-beat-reference");
     expect(tiny.experimental?.benchmark?.csi).toBeLessThan(tiny.experimental!.benchmark!.referenceCsi);
-    expect(models.find((m) => m.name === "unet-gpu")!.experimental).toBeUndefined();
+    // unet-gpu wins its benchmark, but on held-out frames of the storm it was trained on: still experimental.
+    const unet = models.find((m) => m.name === "unet-gpu")!;
+    expect(unet.experimental).toMatchObject({ reason: "benchmark-on-training-event", trainedOn: { source: "fmi", count: 16 } });
+    expect(unet.experimental!.benchmark!.csi).toBeGreaterThan(unet.experimental!.benchmark!.referenceCsi);
     expect(models.find((m) => m.name === "optical-flow")!.experimental).toBeUndefined();
+    expect(models.find((m) => m.name === "ensemble")!.experimental).toBeUndefined();
   });
 
   it("answers a nowcast request in the contract's binary format", async () => {
@@ -72,7 +78,12 @@ describe("inference server", () => {
     const upload = await fetch(`${server.url}/v1/models/uploaded`, { method: "PUT", body: encodeModelUpload({ ...metadata, name: "uploaded" }, onnx) });
     expect(upload.status).toBe(201);
     const res = await post(encodeInferenceRequest({ model: "uploaded", leads: 2, past }));
-    expect(decodeInferenceResponse(await res.arrayBuffer()).model).toBe("uploaded");
+    const result = decodeInferenceResponse(await res.arrayBuffer());
+    expect(result.model).toBe("uploaded");
+    // Its nowcasts carry its label to the Worker, which shows it to the caller.
+    expect(result.experimental).toMatchObject({ reason: "does-not-beat-reference", benchmark: { reference: "optical-flow", csi: 0.3169, referenceCsi: 0.3784 } });
+    const engine = await post(encodeInferenceRequest({ model: "optical-flow", leads: 2, past }));
+    expect(decodeInferenceResponse(await engine.arrayBuffer()).experimental).toBeUndefined();
     const builtin = await fetch(`${server.url}/v1/models/ensemble`, { method: "PUT", body: encodeModelUpload({ ...metadata, name: "ensemble" }, onnx) });
     expect(builtin.status).toBe(422);
   });

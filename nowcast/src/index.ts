@@ -87,7 +87,14 @@ export { RocAccumulator, type RocScores } from "./verification/roc.js";
 export { FssAccumulator } from "./verification/fss.js";
 export { blockBootstrapInterval, type Interval } from "./verification/bootstrap.js";
 export { type SkillLead, SkillSuite } from "./verification/skillSuite.js";
-export { cropLattice, placesInCrop, PointProductAccumulator, type PointProductScores } from "./verification/productVerification.js";
+export {
+  cropLattice,
+  placesInCrop,
+  PointProductAccumulator,
+  type PointProductScores,
+  sentenceOutcome,
+  type SentenceOutcome,
+} from "./verification/productVerification.js";
 export { fssDiagramSvg, rankHistogramSvg, reliabilityDiagramSvg, rocDiagramSvg } from "./verification/diagrams.js";
 
 export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

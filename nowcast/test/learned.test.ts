@@ -79,12 +79,18 @@ describe("the autoregressive nowcaster around a network", () => {
 });
 
 describe("experimental learned models", () => {
-  it("a model is experimental without a benchmark, or with one that does not beat its reference", async () => {
-    const { isExperimental } = await import("../src/models/learned.js");
+  it("a model is experimental without a benchmark, with one it does not win, or with one on its training event", async () => {
+    const { experimentalLabel, isExperimental } = await import("../src/models/learned.js");
     const benchmark = { reference: "optical-flow", thresholdMmPerHour: 1, leadMinutes: 30, frames: "held out" };
     expect(isExperimental({})).toBe(true);
-    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.3, referenceCsi: 0.38 } })).toBe(true);
-    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.38, referenceCsi: 0.38 } })).toBe(true);
-    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38 } })).toBe(false);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.3, referenceCsi: 0.38, sameEventAsTraining: false } })).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.38, referenceCsi: 0.38, sameEventAsTraining: false } })).toBe(true);
+    // A win on held-out frames of the storm it was trained on shows nothing about unseen weather.
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38 } })).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38, sameEventAsTraining: true } })).toBe(true);
+    expect(isExperimental({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38, sameEventAsTraining: false } })).toBe(false);
+    const training = { frames: { source: "fmi", from: "201609281445", to: "201609281600", count: 16 } };
+    expect(experimentalLabel({ training })).toEqual({ reason: "no-benchmark", benchmark: null, trainedOn: { source: "fmi", from: "201609281445", to: "201609281600", count: 16 } });
+    expect(experimentalLabel({ benchmark: { ...benchmark, csi: 0.42, referenceCsi: 0.38 } })).toMatchObject({ reason: "benchmark-on-training-event", trainedOn: null });
   });
 });

@@ -160,3 +160,4 @@ export * from "./weather-schema";
 export * from "./account-schema";
 export * from "./serving-schema";
 export * from "./synth-schema";
+export * from "./verification-schema";

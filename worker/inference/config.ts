@@ -76,7 +76,10 @@ function containerOf(env: Env, url: string | null, timeoutMs: number): Inference
 const inferenceSection = configSection(
   "inference",
   z.object({
-    NOWCAST_MODEL: textVar("optical-flow"),
+    // Learned models are experimental until shown to beat optical flow on unseen events (nowcast/src/models/learned.ts): never the default.
+    NOWCAST_MODEL: textVar("optical-flow").refine((model) => EMBEDDED_MODELS.includes(model) || model === "ensemble", {
+      message: `the default model must be one of the engine's (${EMBEDDED_MODELS.join(", ")}) or ensemble, never a learned model`,
+    }),
     CONTAINER_URL: textVar(null),
     INFERENCE_BACKEND: enumVar(["embedded", "container"], "embedded"),
     INFERENCE_CONTAINER_MODELS: listVar,

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import type { NowcastResult, RadarFrame } from "../../nowcast/src/index";
 import type { EnsembleSummary } from "../../nowcast/src/models/ensemble";
+import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
 
 export const INFERENCE_CONTENT_TYPE = "application/vnd.nowcast-edge.inference";
 export const CONTRACT_VERSION = 1;
@@ -84,6 +85,25 @@ export const inferenceRequestSchema = z
   });
 export type InferenceRequestHeader = z.infer<typeof inferenceRequestSchema>;
 
+/** A learned model not shown to beat optical flow on unseen events (nowcast/src/models/learned.ts): why, what was measured, what it saw. */
+export const experimentalLabelSchema = z
+  .object({
+    reason: z.enum(["no-benchmark", "does-not-beat-reference", "benchmark-on-training-event"]),
+    benchmark: z
+      .object({
+        reference: z.string(),
+        thresholdMmPerHour: z.number(),
+        leadMinutes: z.number(),
+        csi: z.number(),
+        referenceCsi: z.number(),
+        frames: z.string().max(300),
+        sameEventAsTraining: z.boolean().optional(),
+      })
+      .nullable(),
+    trainedOn: z.object({ source: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), count: z.number().int().nullable() }).nullable(),
+  })
+  .strict() satisfies z.ZodType<ExperimentalLabel>;
+
 export const inferenceResponseSchema = z
   .object({
     version: z.literal(CONTRACT_VERSION),
@@ -112,6 +132,7 @@ export const inferenceResponseSchema = z
       .strict()
       .nullable(),
     computeMs: z.number().nonnegative(),
+    experimental: experimentalLabelSchema.nullable().optional(),
   })
   .strict()
   .superRefine((header, ctx) => {
@@ -143,11 +164,13 @@ export const modelUploadSchema = z.object({ version: z.literal(CONTRACT_VERSION)
 export const inferenceErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export const modelListSchema = z.object({
-  models: z.array(z.object({ name: modelName, kind: z.enum(["engine", "ensemble", "learned"]), description: z.string().optional() })),
+  models: z.array(
+    z.object({ name: modelName, kind: z.enum(["engine", "ensemble", "learned"]), description: z.string().optional(), experimental: experimentalLabelSchema.optional() }),
+  ),
 });
 
-/** What every backend returns: a nowcast, with the ensemble's probabilities when it is one. */
-export type InferenceResult = NowcastResult & { ensemble?: EnsembleSummary };
+/** What every backend returns: a nowcast, with the ensemble's probabilities when it is one, and the label of an experimental model. */
+export type InferenceResult = NowcastResult & { ensemble?: EnsembleSummary; experimental?: ExperimentalLabel };
 
 // ---------------------------------------------------------------------------- framing
 
@@ -311,6 +334,7 @@ export function encodeInferenceResponse(result: InferenceResult, backend: string
         }
       : null,
     computeMs: Math.round(computeMs * 100) / 100,
+    ...(result.experimental ? { experimental: result.experimental } : {}),
   };
   return writer.finish(header);
 }
@@ -331,6 +355,7 @@ export function decodeInferenceResponse(input: ArrayBuffer | Uint8Array): Infere
     georef: h.georef,
     frames: h.frames.map((ref) => readFloat32(payload, ref)),
   };
+  if (h.experimental) result.experimental = h.experimental;
   if (h.motion) {
     result.motion = {
       width: h.motion.width,

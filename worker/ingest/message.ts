@@ -8,7 +8,8 @@ export function frameKey(source: string, obstime: Date): string {
   return `${source}:${stamp(obstime)}`;
 }
 
-const SOURCE = /^[a-z][a-z0-9-]{0,31}$/;
+/** A radar source id, e.g. "fmi". */
+export const SOURCE_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const nullableFinite = z.number().nullable();
 
 /**
@@ -19,7 +20,7 @@ export const radarFrameJobSchema = z
   .object({
     kind: z.literal("radar.frame"),
     key: z.string().max(64),
-    source: z.string().regex(SOURCE),
+    source: z.string().regex(SOURCE_ID),
     obstime: z.number().int().min(0).max(8.64e15),
     r2Key: z.string().max(200),
     sizeBytes: z.number().int().positive(),

@@ -5,9 +5,10 @@ import { recordRequests, requestJobSchema } from "./request-counts";
 import { collectWeatherJobs, weatherCollectJobSchema } from "../weather/collect";
 import { writeRadarFrames } from "../ingest/consumer";
 import { radarFrameJobSchema } from "../ingest/message";
+import { runVerificationJobs, verificationJobSchema } from "../verification/job";
 
 /** Every message the JOBS queue carries, told apart by `kind`. */
-export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema, radarFrameJobSchema]);
+export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema, radarFrameJobSchema, verificationJobSchema]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 
 /** A validated body with the queue message it came in, for per-message ack/retry. */
@@ -25,4 +26,5 @@ export const jobHandlers: Handlers = {
   warm: warmLocations,
   "weather.collect": collectWeatherJobs,
   "radar.frame": writeRadarFrames,
+  "verification.run": runVerificationJobs,
 };

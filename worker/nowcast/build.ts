@@ -8,6 +8,7 @@ import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
 import { summarize } from "./summary";
+import { FORECAST_RECORD_NAME, forecastRecordOf } from "../verification/record";
 
 export const CROP_PX = 256;
 export const LEADS = 12;
@@ -52,7 +53,7 @@ export interface BuiltNowcast {
     assetsPrefix: string;
     summary: Record<string, unknown>;
   };
-  /** This nowcast's own images (forecast leads, animation). */
+  /** This nowcast's own objects: forecast leads, animation, and the forecast record its verification reads. */
   images: StoredImage[];
   /** Observed-frame images not stored yet, shared with later nowcasts of the place. */
   observedImages: StoredImage[];
@@ -148,7 +149,10 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     ...(result.ensemble
       ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
       : {}),
+    ...(result.experimental ? { experimental: result.experimental } : {}),
   };
+  // Kept until the nowcast's hour has been observed and it is scored (worker/verification).
+  images.push({ key: assetKey(id, FORECAST_RECORD_NAME), bytes: await forecastRecordOf(result, point, payload), contentType: "application/octet-stream" });
   return {
     payload,
     row: {

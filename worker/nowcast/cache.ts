@@ -1,3 +1,4 @@
+import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
 import type { Env } from "../env";
 import type { NowcastPayload } from "./payload";
 
@@ -7,6 +8,8 @@ export interface CachedNowcast {
   nowcastId: string;
   radarTimeMs: number;
   issuedAtMs: number;
+  /** Its model's label when experimental (kept in the KV metadata: a hit reads it without parsing the payload). */
+  experimental?: ExperimentalLabel;
 }
 
 /** KV keys of cached nowcasts start with this; one per location and model. */
@@ -31,7 +34,13 @@ function remember(key: string, entry: CachedNowcast): void {
 type Metadata = Omit<CachedNowcast, "json">;
 
 function toCached(payload: NowcastPayload): CachedNowcast {
-  return { json: JSON.stringify(payload), nowcastId: payload.id, radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
+  return {
+    json: JSON.stringify(payload),
+    nowcastId: payload.id,
+    radarTimeMs: Date.parse(payload.radarTime),
+    issuedAtMs: Date.parse(payload.issuedAt),
+    ...(payload.experimental ? { experimental: payload.experimental } : {}),
+  };
 }
 
 export async function readCachedNowcast(env: Env, locationId: number, model: string): Promise<CachedNowcast | null> {
@@ -49,7 +58,7 @@ export async function readCachedNowcast(env: Env, locationId: number, model: str
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
   const key = kvKey(payload.location.id, payload.model);
-  const metadata: Metadata = { nowcastId: entry.nowcastId, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs };
+  const metadata: Metadata = { nowcastId: entry.nowcastId, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs, ...(entry.experimental ? { experimental: entry.experimental } : {}) };
   await env.CACHE.put(key, entry.json, { expirationTtl: KV_TTL_SECONDS, metadata });
   remember(key, entry);
   return entry;

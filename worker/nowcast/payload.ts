@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { experimentalLabelSchema } from "../inference/contract";
 
 const isoTime = z.string().datetime();
 
@@ -33,6 +34,12 @@ export const georeferenceSchema = z
     height: z.number().int(),
   })
   .openapi("Georeference");
+
+/** Set for a learned model not shown to beat optical flow on events it never saw: why, its measured skill, the data it saw. */
+export const experimentalLabel = experimentalLabelSchema.openapi("ExperimentalModel", {
+  description:
+    "The model is experimental (never a default): no benchmark, one it does not win against its reference, or one on held-out frames of the event it was trained on",
+});
 
 /** A stored nowcast of one location, as kept in KV and served inside the response. */
 export const nowcastPayloadSchema = z
@@ -76,6 +83,7 @@ export const nowcastPayloadSchema = z
       })
       .optional()
       .openapi({ description: "Ensemble nowcasts only: the probabilistic point series, one entry per lead" }),
+    experimental: experimentalLabel.optional(),
   })
   .openapi("Nowcast");
 export type NowcastPayload = z.infer<typeof nowcastPayloadSchema>;
@@ -116,6 +124,7 @@ export const nowcastResponseSchema = z
         })
         .nullable()
         .openapi({ description: "Set when the backend failed and something else answered" }),
+      experimental: experimentalLabel.nullable().openapi({ description: "The served nowcast's model is experimental: why, with its measured skill; null otherwise" }),
     }),
     nowcast: nowcastPayloadSchema,
   })

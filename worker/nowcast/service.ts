@@ -188,7 +188,7 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
     clock: { mode: settings.clock, now: now.toISOString() },
     servedBy: { locationId: location.id, name: location.name, distanceKm: Math.round(distanceKm * 100) / 100 },
     query: { lat: query.lat, lon: query.lon, place: query.place },
-    inference: { model: route.model, backend: route.primary.name, fallback },
+    inference: { model: route.model, backend: route.primary.name, fallback, experimental: entry.experimental ?? null },
   });
   return {
     body: `${head.slice(0, -1)},"nowcast":${entry.json}}`,

@@ -4,7 +4,7 @@ import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { radarFrames } from "../db/schema";
 import { ApiError } from "../errors";
 import { createRouter, errorResponses } from "../openapi";
-import { numberParam } from "../params";
+import { numberParam, sourceParam } from "../params";
 
 const iso = z.string().datetime();
 const timeParam = (name: string, description: string) =>
@@ -15,11 +15,7 @@ const timeParam = (name: string, description: string) =>
 const querySchema = z.object({
   since: timeParam("since", "first observation time (inclusive)"),
   until: timeParam("until", "last observation time (inclusive); default: no end").optional(),
-  source: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, "source must be a radar source id")
-    .default("fmi")
-    .openapi({ param: { name: "source", in: "query" }, example: "fmi" }),
+  source: sourceParam,
   limit: numberParam(1, 2000, "limit")
     .pipe(z.number().int("limit must be a whole number"))
     .optional()

@@ -59,12 +59,37 @@ export type LearnedModelBenchmark = {
   referenceCsi: number;
   /** Which frames were scored, e.g. "fmi 201609281605-201609281800, held out, 256 km crop". */
   frames: string;
+  /**
+   * Whether the scored frames come from a weather event the model was trained on (held-out
+   * frames of the same storm). Only a benchmark on events it never saw (false) can show that it
+   * beats its reference; absent counts as the same event.
+   */
+  sameEventAsTraining?: boolean;
 };
 
-/** Experimental: no benchmark, or one that does not beat its reference. Such a model is never a default. */
-export function isExperimental(metadata: Pick<LearnedModelMetadata, "benchmark">): boolean {
-  const b = metadata.benchmark;
-  return !b || !(b.csi > b.referenceCsi);
+/** Why a model is labelled experimental, with what was measured and the data it saw. */
+export type ExperimentalLabel = {
+  reason: "no-benchmark" | "does-not-beat-reference" | "benchmark-on-training-event";
+  benchmark: LearnedModelBenchmark | null;
+  /** The frames it was trained on, as its training notes state them; null when they do not. */
+  trainedOn: { source: string | null; from: string | null; to: string | null; count: number | null } | null;
+};
+
+/**
+ * A learned model is experimental unless its benchmark beats its reference on events it was not
+ * trained on: without a benchmark, with one it does not win, or with one on its training event.
+ * Such a model is labelled so wherever it is offered, and is never a default.
+ */
+export function experimentalLabel(metadata: Pick<LearnedModelMetadata, "benchmark" | "training">): ExperimentalLabel | null {
+  const b = metadata.benchmark ?? null;
+  const frames = metadata.training?.frames;
+  const trainedOn = frames ? { source: frames.source ?? null, from: frames.from ?? null, to: frames.to ?? null, count: frames.count ?? null } : null;
+  const reason = !b ? "no-benchmark" : !(b.csi > b.referenceCsi) ? "does-not-beat-reference" : b.sameEventAsTraining !== false ? "benchmark-on-training-event" : null;
+  return reason ? { reason, benchmark: b, trainedOn } : null;
+}
+
+export function isExperimental(metadata: Pick<LearnedModelMetadata, "benchmark" | "training">): boolean {
+  return experimentalLabel(metadata) !== null;
 }
 
 export class LearnedModelError extends Error {
@@ -130,6 +155,10 @@ export function parseLearnedModelMetadata(json: unknown): LearnedModelMetadata {
       referenceCsi: number(b.referenceCsi, "benchmark.referenceCsi"),
       frames: string(b.frames, "benchmark.frames"),
     };
+    if (b.sameEventAsTraining !== undefined) {
+      if (typeof b.sameEventAsTraining !== "boolean") fail("benchmark.sameEventAsTraining must be true or false");
+      metadata.benchmark.sameEventAsTraining = b.sameEventAsTraining as boolean;
+    }
   }
   if (metadata.stepMinutes <= 0) fail("stepMinutes must be positive");
   return metadata;

@@ -8,6 +8,23 @@ export const POINT_RAIN_MM_PER_HOUR = 0.5;
 /** "rain starts in about N min" came true if the observed onset is within this many minutes of N. */
 export const SENTENCE_TOLERANCE_MINUTES = 10;
 
+export type SentenceOutcome = {
+  /** |forecast - observed| minutes to the onset, where both have one and it is not raining now in both; else null. */
+  onsetErrorMinutes: number | null;
+  /** For "rain starting in about N min" (N > 0): whether the observed onset fell within N +- the tolerance; else null. */
+  sentenceTrue: boolean | null;
+};
+
+/** What became of the onset a person read (minutes to the first rain of the events' threshold; null = none in the hour). */
+export function sentenceOutcome(forecastStartsInMinutes: number | null, observedStartsInMinutes: number | null): SentenceOutcome {
+  const f = forecastStartsInMinutes;
+  const o = observedStartsInMinutes;
+  return {
+    onsetErrorMinutes: f !== null && o !== null && (f > 0 || o > 0) ? Math.abs(f - o) : null,
+    sentenceTrue: f !== null && f > 0 ? o !== null && Math.abs(o - f) <= SENTENCE_TOLERANCE_MINUTES : null,
+  };
+}
+
 /**
  * The centres of an n x n lattice of crops over a composite, as lat/lon: the places the service
  * would cut sizePx windows around (cropAround), spread evenly over the grid.
@@ -65,13 +82,14 @@ export class PointProductAccumulator {
       s[0]!++;
       s[1]! += (probability - event) ** 2;
       s[2]! += event;
-      if (forecast.startsInMinutes !== null && truth.startsInMinutes !== null && (forecast.startsInMinutes > 0 || truth.startsInMinutes > 0)) {
+      const outcome = sentenceOutcome(forecast.startsInMinutes, truth.startsInMinutes);
+      if (outcome.onsetErrorMinutes !== null) {
         s[3]!++;
-        s[4]! += Math.abs(forecast.startsInMinutes - truth.startsInMinutes);
+        s[4]! += outcome.onsetErrorMinutes;
       }
-      if (forecast.startsInMinutes !== null && forecast.startsInMinutes > 0) {
+      if (outcome.sentenceTrue !== null) {
         s[5]!++;
-        if (truth.startsInMinutes !== null && Math.abs(truth.startsInMinutes - forecast.startsInMinutes) <= SENTENCE_TOLERANCE_MINUTES) s[6]!++;
+        if (outcome.sentenceTrue) s[6]!++;
       }
     }
   }
