@@ -260,11 +260,11 @@ describe("nothing lost", () => {
     const dyingQueue = {
       send: async (body: unknown, options?: QueueSendOptions) => {
         if (sends++ === 0) throw new Error("queue unavailable");
-        return env.JOBS.send(body, options);
+        return env.INGEST_QUEUE.send(body, options);
       },
-      sendBatch: (messages: Iterable<MessageSendRequest>) => env.JOBS.sendBatch(messages),
+      sendBatch: (messages: Iterable<MessageSendRequest>) => env.INGEST_QUEUE.sendBatch(messages),
     } as unknown as Queue<unknown>;
-    const died = await runIngestCron(s.env({ INGEST_MAX_CATCHUP_FRAMES: "4", JOBS: dyingQueue }));
+    const died = await runIngestCron(s.env({ INGEST_MAX_CATCHUP_FRAMES: "4", INGEST_QUEUE: dyingQueue }));
     expect(died).toMatchObject({ stored: 0, newest: null, error: "queue unavailable" });
     expect(await rawKeys()).toEqual([radarFrameKey("fmi", at("16:45"))]);
 

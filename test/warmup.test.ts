@@ -6,6 +6,7 @@ import { chunkRows } from "../worker/db/batch";
 import { deadLetters, locations, requests, warmupRuns } from "../worker/db/schema";
 import worker from "../worker/index";
 import { consumeJobs } from "../worker/jobs/queue";
+import { workloads } from "../worker/jobs/queues";
 import { readCachedNowcast } from "../worker/nowcast/cache";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
@@ -116,18 +117,18 @@ describe("hourly warm-up", () => {
     await db().insert(warmupRuns).values({ id: runId, startedAt: new Date(), planned: 1, source: "history" });
     const body = { kind: "warm", runId, locationId: outside!.id };
 
-    const batch = createMessageBatch("nowcast-edge-jobs", [{ id: "warm-1", timestamp: new Date(), attempts: 2, body }]);
+    const batch = createMessageBatch(workloads.warmup.queue, [{ id: "warm-1", timestamp: new Date(), attempts: 2, body }]);
     const retry = vi.spyOn(batch.messages[0]!, "retry");
     const ctx = createExecutionContext();
     await consumeJobs(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["warm-1"]);
-    // Second attempt: the backoff doubles from 10 s.
-    expect(retry).toHaveBeenCalledWith({ delaySeconds: 20 });
+    // Second attempt: the warm-up's backoff doubles from 5 s.
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 10 });
     expect(result.explicitAcks).toEqual([]);
 
     // After max_retries the queue hands the message to the dead-letter queue's consumer.
-    const dead = createMessageBatch("nowcast-edge-jobs-dlq", [{ id: "warm-1", timestamp: new Date(), attempts: 6, body }]);
+    const dead = createMessageBatch(workloads.warmup.deadLetterQueue, [{ id: "warm-1", timestamp: new Date(), attempts: 3, body }]);
     await consumeJobs(dead, env, createExecutionContext());
     const [run] = await db().select().from(warmupRuns).where(eq(warmupRuns.id, runId));
     expect(run).toMatchObject({ planned: 1, done: 0, failed: 1 });
@@ -144,8 +145,8 @@ describe("hourly warm-up", () => {
 
   it("a malformed queue message is retried, never blocking the valid ones in its batch", async () => {
     const location = await locationForPlace(db(), placeId("Vaasa"));
-    const batch = createMessageBatch<unknown>("nowcast-edge-jobs", [
-      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { kind: "warm", runId: "not-a-uuid" } },
+    const batch = createMessageBatch<unknown>(workloads.requests.queue, [
+      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { kind: "request", locationId: "Vaasa" } },
       { id: "bad-2", timestamp: new Date(), attempts: 1, body: "garbage" },
       { id: "ok-1", timestamp: new Date(), attempts: 1, body: { kind: "request", locationId: location.id, userId: null, requestedAt: Date.now(), cacheStatus: "HIT" } },
     ]);
