@@ -65,7 +65,7 @@ describe("popularity", () => {
     expect(rows).toHaveLength(n);
     expect(rows.filter((r) => r.cacheStatus === "MISS")).toHaveLength(1);
     expect(rows.filter((r) => r.cacheStatus === "HIT")).toHaveLength(n - 1);
-  });
+  }, 30_000);
 });
 
 describe("hourly warm-up", () => {
@@ -83,7 +83,7 @@ describe("hourly warm-up", () => {
     );
     expect(names).toEqual(expect.arrayContaining(["Saint Petersburg", "Helsinki"]));
     expect(names.filter((n) => n !== "Oulu")).toHaveLength(3);
-  });
+  }, 30_000);
 
   it("warms exactly the top N most requested locations of the window", async () => {
     // History: four places requested 12, 10, 3 and 1 times in the last hour (Oulu has 7 from above).
@@ -108,7 +108,7 @@ describe("hourly warm-up", () => {
     const latest = Date.parse("2016-09-28T18:00:00Z");
     for (const id of ids.slice(0, 2)) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(latest);
     for (const id of ids.slice(2)) expect(await readCachedNowcast(env, id, "optical-flow")).toBeNull();
-  });
+  }, 30_000);
 
   it("a failing location is retried with backoff, then dead-lettered, counted as failed and reported", async () => {
     // A location the radar does not cover (inserted directly, as if coverage had changed).
