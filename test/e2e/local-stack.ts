@@ -42,7 +42,8 @@ export async function startLocalStack(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
+  // npm start builds the site first: minutes on a busy machine.
+  const deadline = Date.now() + Number(process.env.NOWCAST_STACK_START_S ?? 600) * 1000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
