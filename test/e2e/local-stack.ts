@@ -23,6 +23,8 @@ export interface LocalStack {
   replayUrl: string | null;
   /** A token of the seeded demo admin, from the running product's own sign-in. */
   demoToken(): Promise<string>;
+  /** The process group of everything the stack started (wrangler, workerd, the replay servers). */
+  processGroup: number;
   stop(): Promise<void>;
 }
 
@@ -42,8 +44,8 @@ export async function startLocalStack(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
-  // npm start builds the site first: minutes on a busy machine.
-  const deadline = Date.now() + Number(process.env.NOWCAST_STACK_START_S ?? 600) * 1000;
+  // A fresh start builds the site and fits the city classifier first: minutes on a loaded 2-core machine.
+  const deadline = Date.now() + 360_000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
@@ -61,6 +63,7 @@ export async function startLocalStack(
   return {
     baseUrl,
     replayUrl: /source: replay (http:\/\/[^\s,]+)/.exec(output)?.[1] ?? null,
+    processGroup: child.pid!,
     async demoToken() {
       const res = await fetch(`${baseUrl}/api/auth/login`, {
         method: "POST",

@@ -38,14 +38,23 @@ if (!existsSync(".dev.vars")) {
 step("generating the gazetteer", "npx", ["tsx", "worker/places/build-gazetteer.ts"]);
 step("building the site", "npx", ["vite", "build", "--logLevel", "warn"]);
 step("applying D1 migrations (local)", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
-console.log("\n▶ seeding the demo user");
-await withLocalEnv(async (env) => {
-  await upsertUser(drizzle(env.DB, { schema }), DEMO_USER);
-});
-console.log("\n▶ importing the city weather history (vega-datasets weather.csv)");
-console.log(describeImport(await withLocalEnv((env) => importShippedWeatherHistory(env))));
-console.log("\n▶ shipping the synthetic-data lab's vega-datasets files into local R2");
-await withLocalEnv((env) => shipVegaDatasets(env));
+/** A step run in this process: a failure stops the command with the step's name and the root cause. */
+async function localStep<T>(title: string, work: () => Promise<T>): Promise<T> {
+  console.log(`\n▶ ${title}`);
+  try {
+    return await work();
+  } catch (error) {
+    // A failed query's message carries its whole parameter list on later lines: its first line and
+    // the root cause say what went wrong.
+    const line = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 300);
+    let root: unknown = error;
+    while (root instanceof Error && root.cause !== undefined) root = root.cause;
+    return die(`${title} failed: ${line(error)}${root !== error ? ` (cause: ${line(root)})` : ""}`);
+  }
+}
+await localStep("seeding the demo user", () => withLocalEnv((env) => upsertUser(drizzle(env.DB, { schema }), DEMO_USER)));
+console.log(describeImport(await localStep("importing the city weather history (vega-datasets weather.csv)", () => importShippedWeatherHistory())));
+await localStep("shipping the synthetic-data lab's vega-datasets files into local R2", () => withLocalEnv((env) => shipVegaDatasets(env)));
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];

@@ -271,12 +271,17 @@ export async function evaluateClassifier(db: Db, filter: StatsFilter = {}, now =
 
 /** Trains, evaluates and stores a run (the daily cron and the admin action). */
 export async function trainClassifier(env: Env, now = new Date()): Promise<ClassifierResult> {
-  const db = drizzle(env.DB, { schema });
   const started = performance.now();
-  const result = await evaluateClassifier(db, {}, now);
-  await db.insert(weatherClassifierRuns).values({
+  const result = await evaluateClassifier(drizzle(env.DB, { schema }), {}, now);
+  await storeClassifierRun(env, result, Math.round(performance.now() - started));
+  return result;
+}
+
+/** Stores an evaluated run; the newest stored run is the one the API and the page show. */
+export async function storeClassifierRun(env: Env, result: ClassifierResult, trainingMs: number): Promise<void> {
+  await drizzle(env.DB, { schema }).insert(weatherClassifierRuns).values({
     id: result.id,
-    trainedAt: now,
+    trainedAt: new Date(result.trainedAt),
     model: result.model,
     samples: result.samples,
     folds: result.folds,
@@ -289,9 +294,8 @@ export async function trainClassifier(env: Env, now = new Date()): Promise<Class
     classes: result.classes.map((c) => c.city),
     accuracy: result.accuracy,
     baseline: result.baseline,
-    ms: Math.round(performance.now() - started),
+    ms: trainingMs,
   });
-  return result;
 }
 
 export async function latestClassifierRun(db: Db): Promise<ClassifierResult | null> {
