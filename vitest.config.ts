@@ -1,7 +1,42 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { IDP_AUDIENCE, IDP_ISSUER } from "./test/support/identity-provider.ts";
+import { unstable_readConfig } from "wrangler";
+import { workloads } from "./worker/jobs/queues.ts";
 import { FMI_URL_TEMPLATE_PATH } from "./worker/radar/source-url.ts";
+
+interface QueueConsumer {
+  queue: string;
+  max_batch_size?: number;
+  max_retries?: number;
+  dead_letter_queue?: string;
+}
+
+/**
+ * wrangler.toml's queue consumers for Miniflare. Fails when a workload of worker/jobs/queues.ts
+ * and wrangler.toml disagree on its queue, dead-letter queue or max_retries (one fact, two files).
+ */
+function testQueueConsumers() {
+  const consumers: QueueConsumer[] = unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers ?? [];
+  for (const [name, w] of Object.entries(workloads)) {
+    const declared = consumers.find((c) => c.queue === w.queue);
+    if (declared?.dead_letter_queue !== w.deadLetterQueue || declared.max_retries !== w.retry.maxRetries || !consumers.some((c) => c.queue === w.deadLetterQueue)) {
+      throw new Error(`wrangler.toml and worker/jobs/queues.ts disagree on the ${name} queue`);
+    }
+  }
+  return Object.fromEntries(
+    consumers.map((c) => [
+      c.queue,
+      {
+        maxBatchSize: c.max_batch_size,
+        maxBatchTimeout: 1,
+        // One retry instead of two, so the test of a dead-lettered warm-up job waits seconds, not half a minute.
+        maxRetries: c.queue === workloads.warmup.queue ? 1 : c.max_retries,
+        deadLetterQueue: c.dead_letter_queue,
+      },
+    ]),
+  );
+}
 
 // Integration tests run inside workerd against the real Worker entry with
 // local D1/KV/R2/Queue bindings from wrangler.toml and every migration applied.
@@ -39,13 +74,10 @@ export default defineConfig({
             INFERENCE_DOWN_URL: inject("inferenceDownUrl"),
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           },
-          // Queue batches are delivered after 1 s instead of wrangler.toml's 10 s, so
-          // tests can follow a message through the real queue to its consumer.
-          queueConsumers: {
-            "nowcast-edge-jobs": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "nowcast-edge-jobs-dlq" },
-            "nowcast-edge-jobs-dlq": { maxBatchSize: 100, maxBatchTimeout: 1 },
-            "nowcast-edge-synth": { maxBatchSize: 1, maxBatchTimeout: 1, maxRetries: 2, deadLetterQueue: "nowcast-edge-jobs-dlq" },
-          },
+          // The queues as wrangler.toml declares them (checked against worker/jobs/queues.ts), with
+          // batches delivered after 1 s instead of up to 10 s, so tests can follow a message through
+          // the real queue to its consumer.
+          queueConsumers: testQueueConsumers(),
         },
       };
     }),

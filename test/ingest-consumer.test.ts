@@ -9,11 +9,12 @@ import { deadLetters, ingestCounters, radarFrames } from "../worker/db/schema";
 import { instrumentD1 } from "../worker/ingest/d1-instrument";
 import { frameKey, type RadarFrameJob } from "../worker/ingest/message";
 import { consumeJobs } from "../worker/jobs/queue";
+import { workloads } from "../worker/jobs/queues";
 import { radarFrameKey } from "../worker/radar/frame-store";
 import { bearer, call, createUser, db, tokenFor } from "./support/helpers";
 
-const QUEUE = "nowcast-edge-jobs";
-const DLQ = "nowcast-edge-jobs-dlq";
+const QUEUE: string = workloads.ingest.queue;
+const DLQ = workloads.ingest.deadLetterQueue;
 
 /** A frame message as the cron sends it; `series` keeps each test's frames apart. */
 function body(series: number, i: number, overrides: Partial<RadarFrameJob> = {}): RadarFrameJob {
@@ -192,7 +193,7 @@ describe("radar frame consumer", () => {
   it("through the real queue: frames sent with the producer arrive in D1 in micro-batches", async () => {
     const bodies = Array.from({ length: 30 }, (_, i) => body(7, i));
     const before = (await counter("batches")) ?? 0;
-    await env.JOBS.sendBatch(bodies.map((b) => ({ body: b, contentType: "json" as const })));
+    await env.INGEST_QUEUE.sendBatch(bodies.map((b) => ({ body: b, contentType: "json" as const })));
     const deadline = Date.now() + 20_000;
     while ((await rowsOf(bodies)).length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await rowsOf(bodies)).toEqual(bodies.map(asRow));

@@ -94,7 +94,7 @@ describe("malformed input", () => {
     expect(stored.map((r) => hhmm(r.obstime))).toEqual(["16:05", "17:00"]);
     // 17:00 follows a refused frame: no motion against it.
     expect(stored.map((r) => r.motionUPx)).toEqual([null, null]);
-    const direct = await directParameters(await real("17:00"), null);
+    const direct = await directParameters(await real("17:00"));
     close(stored[1]!.fractionAbove05, direct.fractionAbove05);
 
     // Each refusal: a row with its reason, a log line, a counter.
@@ -260,11 +260,11 @@ describe("nothing lost", () => {
     const dyingQueue = {
       send: async (body: unknown, options?: QueueSendOptions) => {
         if (sends++ === 0) throw new Error("queue unavailable");
-        return env.JOBS.send(body, options);
+        return env.INGEST_QUEUE.send(body, options);
       },
-      sendBatch: (messages: Iterable<MessageSendRequest>) => env.JOBS.sendBatch(messages),
+      sendBatch: (messages: Iterable<MessageSendRequest>) => env.INGEST_QUEUE.sendBatch(messages),
     } as unknown as Queue<unknown>;
-    const died = await runIngestCron(s.env({ INGEST_MAX_CATCHUP_FRAMES: "4", JOBS: dyingQueue }));
+    const died = await runIngestCron(s.env({ INGEST_MAX_CATCHUP_FRAMES: "4", INGEST_QUEUE: dyingQueue }));
     expect(died).toMatchObject({ stored: 0, newest: null, error: "queue unavailable" });
     expect(await rawKeys()).toEqual([radarFrameKey("fmi", at("16:45"))]);
 
@@ -277,7 +277,7 @@ describe("nothing lost", () => {
     expect(repaired).toMatchObject({ candidates: [], stored: 0, repaired: 1 });
     const all = await exactlyRows(4);
     const row = all[0]!;
-    const expected = await directParameters(await originals.frame(at("16:45")), null);
+    const expected = await directParameters(await originals.frame(at("16:45")));
     expect(row).toMatchObject({ key: "fmi:201609281645", sha256: expected.sha256, sizeBytes: expected.sizeBytes, motionUPx: null });
     for (const name of ["fractionAbove05", "fractionAbove5", "meanDbz", "maxDbz", "centroidLat", "centroidLon"] as const) close(row[name], expected[name], name);
     expect((await counters())["ingest.fmi.repaired"]).toBe(1);

@@ -5,7 +5,10 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFmiPgm } from "../nowcast/src/index";
 import { radarFrames } from "../worker/db/schema";
+import { frameParameters } from "../worker/ingest/parameters";
+import { radarSources } from "../worker/ingest/sources";
 import { radarFrameKey, latestRadar } from "../worker/radar/frame-store";
 import { bearer, call, createUser, db, errorOf, tokenFor, until } from "./support/helpers";
 import { close, directParameters, productReplay, runIngestCron } from "./support/radar-replay-client";
@@ -50,6 +53,24 @@ const CATCH_UP = range("16:10", "17:00"); // after a 55 minute gap, within the b
 const BEYOND = range("17:35", "18:00"); // a gap longer than the bound of 6: the newest 6 only
 const ALL = [...FIRST, ...NEXT, ...CATCH_UP, ...BEYOND];
 
+/**
+ * The displacement from the frame 5 minutes before to each frame, image pixels per step (u east,
+ * v south), measured independently of the engine's motion estimator by test/support/measure-frame-shift.ts
+ * (brute-force overlap of the pixels above 20 dBZ over integer shifts, sub-pixel by a parabola
+ * through the peak). The ingest's mean of a dense field over the whole composite agrees within
+ * MOTION_TOLERANCE_PX: a wrong sign, swapped axes, another unit or the wrong frame pair would not.
+ */
+const FRAME_SHIFT_PX: Record<string, [number, number]> = {
+  "14:50": [1.91, -4.75], "14:55": [1.94, -4.47], "15:00": [1.84, -4.37], "15:05": [1.82, -4.65], "15:10": [1.82, -4.49], "15:15": [1.78, -4.28],
+  "15:20": [1.74, -4.52], "15:25": [1.80, -4.21], "15:30": [1.76, -4.03], "15:35": [1.89, -4.33], "15:40": [1.84, -4.16], "15:45": [1.78, -4.00],
+  "15:50": [1.82, -4.25], "15:55": [1.82, -4.01], "16:00": [1.76, -3.92], "16:05": [1.78, -4.17], "16:10": [1.73, -3.95], "16:15": [1.73, -3.89],
+  "16:20": [1.86, -4.16], "16:25": [1.76, -3.90], "16:30": [1.67, -3.89], "16:35": [1.83, -4.09], "16:40": [1.72, -3.90], "16:45": [1.66, -3.80],
+  "16:50": [1.79, -4.10], "16:55": [1.70, -3.80], "17:00": [1.67, -3.73], "17:05": [1.73, -3.93], "17:10": [1.67, -3.52], "17:15": [1.67, -3.57],
+  "17:20": [1.67, -3.67], "17:25": [1.64, -3.56], "17:30": [1.83, -3.48], "17:35": [1.65, -3.57], "17:40": [1.84, -3.39], "17:45": [1.71, -3.23],
+  "17:50": [1.83, -3.49], "17:55": [1.81, -3.12], "18:00": [1.71, -3.04],
+};
+const MOTION_TOLERANCE_PX = 0.75;
+
 describe("radar ingest against the replay server", () => {
   it("the first run probes back from the source's clock and takes the newest frame and the catch-up bound before it", async () => {
     await productReplay.setNow("2016-09-28T16:02:30Z");
@@ -61,7 +82,7 @@ describe("radar ingest against the replay server", () => {
     expect((await rowsReach(8)).map((r) => hhmm(r.obstime))).toEqual(FIRST);
     // The nowcasts' newest-frame pointer follows.
     expect((await latestRadar(env, "fmi"))?.obstime.toISOString()).toBe(at("16:00").toISOString());
-  });
+  }, 60_000);
 
   it("every 5 minutes fetches only what is new since the newest stored frame", async () => {
     await productReplay.setNow("2016-09-28T16:05:00Z");
@@ -71,7 +92,7 @@ describe("radar ingest against the replay server", () => {
     // Nothing new: nothing fetched, nothing stored twice.
     const idle = await runIngestCron(env);
     expect(idle).toMatchObject({ mode: "catch-up", candidates: [], fetched: 0, stored: 0 });
-  });
+  }, 60_000);
 
   it("catches up after a gap; a gap longer than the bound takes the newest frames of the bound", async () => {
     await productReplay.setNow("2016-09-28T17:00:00Z");
@@ -83,7 +104,7 @@ describe("radar ingest against the replay server", () => {
     const bounded = await runIngestCron({ ...env, INGEST_MAX_CATCHUP_FRAMES: "6" });
     expect(bounded).toMatchObject({ mode: "probe", stored: 6 });
     expect(bounded!.candidates.map(hhmm)).toEqual(BEYOND);
-  });
+  }, 60_000);
 
   it("N frames in: N raw objects and N rows out, each raw object the source's bytes and each row a direct computation", async () => {
     const all = await rowsReach(ALL.length);
@@ -97,13 +118,16 @@ describe("radar ingest against the replay server", () => {
       const bytes = served.get(t)!;
       const stored = await env.FRAMES.get(row.r2Key);
       expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(bytes);
-      // Motion against the frame 5 minutes before, where that frame was ingested.
-      const before = hhmm(new Date(row.obstime.getTime() - STEP));
-      const expected = await directParameters(bytes, served.get(before) ?? null);
+      const expected = await directParameters(bytes);
       expect(row).toMatchObject({ key: `fmi:20160928${t.replace(":", "")}`, source: "fmi", sha256: expected.sha256, sizeBytes: expected.sizeBytes, width: 760, height: 1226 });
-      for (const name of ["fractionAbove05", "fractionAbove5", "meanDbz", "maxDbz", "centroidLat", "centroidLon", "motionUPx", "motionVPx"] as const) {
+      for (const name of ["fractionAbove05", "fractionAbove5", "meanDbz", "maxDbz", "centroidLat", "centroidLon"] as const) {
         close(row[name], expected[name], `${t} ${name}`);
       }
+      // Motion against the frame 5 minutes before, where that frame was ingested: the measured shift.
+      if (row.motionUPx === null) continue;
+      const [u, v] = FRAME_SHIFT_PX[t]!;
+      expect(Math.abs(row.motionUPx - u), `${t} u ${row.motionUPx} against ${u}`).toBeLessThanOrEqual(MOTION_TOLERANCE_PX);
+      expect(Math.abs(row.motionVPx! - v), `${t} v ${row.motionVPx} against ${v}`).toBeLessThanOrEqual(MOTION_TOLERANCE_PX);
     }
     // Motion is missing exactly where the frame before was not ingested.
     expect(all.filter((r) => r.motionUPx === null).map((r) => hhmm(r.obstime))).toEqual(["15:25", "17:35"]);
@@ -196,4 +220,25 @@ describe("radar ingest against the replay server", () => {
     expect(doc.paths["/api/admin/ingest/status"]?.get).toBeDefined();
     expect(doc.paths["/api/frames"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["limit", "since", "source", "until"]);
   });
+});
+
+describe("the ingest's motion", () => {
+  it("finds a known shift applied to a real frame, for each direction", async () => {
+    const frame = await readFmiPgm(await productReplay.frame(at("16:00")));
+    for (const [dx, dy] of [
+      [3, -2],
+      [-4, 1],
+      [2, 2],
+    ] as const) {
+      // The frame's content moved by (dx, dy) pixels, as the next composite 5 minutes later; what moved in from outside has no data.
+      const moved = new Float32Array(frame.dbz.length).fill(Number.NaN);
+      for (let y = Math.max(0, dy); y < Math.min(frame.height, frame.height + dy); y++) {
+        moved.set(frame.dbz.subarray((y - dy) * frame.width + Math.max(0, -dx), (y - dy + 1) * frame.width - Math.max(0, dx)), y * frame.width + Math.max(0, dx));
+      }
+      const next = { ...frame, obstime: new Date(frame.obstime.getTime() + STEP), dbz: moved };
+      const { motionUPx, motionVPx } = frameParameters(next, frame, radarSources.fmi!.zr);
+      expect(Math.abs(motionUPx! - dx), `u ${motionUPx} for a shift of ${dx}`).toBeLessThanOrEqual(0.35);
+      expect(Math.abs(motionVPx! - dy), `v ${motionVPx} for a shift of ${dy}`).toBeLessThanOrEqual(0.35);
+    }
+  }, 60_000);
 });

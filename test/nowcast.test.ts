@@ -35,7 +35,7 @@ beforeAll(async () => {
   // Every test here runs at the newest frame 17:55; one that moves it puts it back.
   await pinNewestFrame("201609281755");
   first = await nowcast("place=Helsinki");
-});
+}, 60_000);
 
 async function nowcast(query: string, init: RequestInit = auth) {
   const res = await call(`/api/nowcast?${query}`, init);

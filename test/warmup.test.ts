@@ -6,6 +6,7 @@ import { chunkRows } from "../worker/db/batch";
 import { deadLetters, locations, requests, warmupRuns } from "../worker/db/schema";
 import worker from "../worker/index";
 import { consumeJobs } from "../worker/jobs/queue";
+import { workloads } from "../worker/jobs/queues";
 import { readCachedNowcast } from "../worker/nowcast/cache";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
@@ -64,7 +65,7 @@ describe("popularity", () => {
     expect(rows).toHaveLength(n);
     expect(rows.filter((r) => r.cacheStatus === "MISS")).toHaveLength(1);
     expect(rows.filter((r) => r.cacheStatus === "HIT")).toHaveLength(n - 1);
-  });
+  }, 30_000);
 });
 
 describe("hourly warm-up", () => {
@@ -82,7 +83,7 @@ describe("hourly warm-up", () => {
     );
     expect(names).toEqual(expect.arrayContaining(["Saint Petersburg", "Helsinki"]));
     expect(names.filter((n) => n !== "Oulu")).toHaveLength(3);
-  });
+  }, 30_000);
 
   it("warms exactly the top N most requested locations of the window", async () => {
     // History: four places requested 12, 10, 3 and 1 times in the last hour (Oulu has 7 from above).
@@ -107,7 +108,7 @@ describe("hourly warm-up", () => {
     const latest = Date.parse("2016-09-28T18:00:00Z");
     for (const id of ids.slice(0, 2)) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(latest);
     for (const id of ids.slice(2)) expect(await readCachedNowcast(env, id, "optical-flow")).toBeNull();
-  });
+  }, 30_000);
 
   it("a failing location is retried with backoff, then dead-lettered, counted as failed and reported", async () => {
     // A location the radar does not cover (inserted directly, as if coverage had changed).
@@ -116,18 +117,18 @@ describe("hourly warm-up", () => {
     await db().insert(warmupRuns).values({ id: runId, startedAt: new Date(), planned: 1, source: "history" });
     const body = { kind: "warm", runId, locationId: outside!.id };
 
-    const batch = createMessageBatch("nowcast-edge-jobs", [{ id: "warm-1", timestamp: new Date(), attempts: 2, body }]);
+    const batch = createMessageBatch(workloads.warmup.queue, [{ id: "warm-1", timestamp: new Date(), attempts: 2, body }]);
     const retry = vi.spyOn(batch.messages[0]!, "retry");
     const ctx = createExecutionContext();
     await consumeJobs(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["warm-1"]);
-    // Second attempt: the backoff doubles from 10 s.
-    expect(retry).toHaveBeenCalledWith({ delaySeconds: 20 });
+    // Second attempt: the warm-up's backoff doubles from 5 s.
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 10 });
     expect(result.explicitAcks).toEqual([]);
 
     // After max_retries the queue hands the message to the dead-letter queue's consumer.
-    const dead = createMessageBatch("nowcast-edge-jobs-dlq", [{ id: "warm-1", timestamp: new Date(), attempts: 6, body }]);
+    const dead = createMessageBatch(workloads.warmup.deadLetterQueue, [{ id: "warm-1", timestamp: new Date(), attempts: 3, body }]);
     await consumeJobs(dead, env, createExecutionContext());
     const [run] = await db().select().from(warmupRuns).where(eq(warmupRuns.id, runId));
     expect(run).toMatchObject({ planned: 1, done: 0, failed: 1 });
@@ -144,8 +145,8 @@ describe("hourly warm-up", () => {
 
   it("a malformed queue message is retried, never blocking the valid ones in its batch", async () => {
     const location = await locationForPlace(db(), placeId("Vaasa"));
-    const batch = createMessageBatch<unknown>("nowcast-edge-jobs", [
-      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { kind: "warm", runId: "not-a-uuid" } },
+    const batch = createMessageBatch<unknown>(workloads.requests.queue, [
+      { id: "bad-1", timestamp: new Date(), attempts: 1, body: { kind: "request", locationId: "Vaasa" } },
       { id: "bad-2", timestamp: new Date(), attempts: 1, body: "garbage" },
       { id: "ok-1", timestamp: new Date(), attempts: 1, body: { kind: "request", locationId: location.id, userId: null, requestedAt: Date.now(), cacheStatus: "HIT" } },
     ]);

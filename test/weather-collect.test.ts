@@ -11,7 +11,8 @@ import type { Env } from "../worker/env";
 import { consumeJobs } from "../worker/jobs/queue";
 import { runCron } from "../worker/jobs/cron";
 import { ensureWeatherReferenceData } from "../worker/weather/cities";
-import { collectCity, collectRetryDelaySeconds } from "../worker/weather/collect";
+import { retryDelaySeconds, workloads } from "../worker/jobs/queues";
+import { collectCity } from "../worker/weather/collect";
 import { CRON_WEATHER_COLLECT } from "../worker/weather/cron";
 import { parseOpenMeteo } from "../worker/weather/providers/open-meteo";
 import { bearer, call, createUser, db, errorOf, tokenFor } from "./support/helpers";
@@ -214,7 +215,7 @@ describe("the queue consumer and the 20-minute cron", () => {
     // Madrid's first attempt meets a 500 and is retried; the second is stored. An unknown city is acked, a body
     // that is no weather.collect job is refused by the shared consumer and retried.
     const madrid = (await db().select().from(weatherCities).where(eq(weatherCities.slug, "madrid")).get())!;
-    const batch = createMessageBatch("nowcast-edge-jobs", [
+    const batch = createMessageBatch(workloads.weather.queue, [
       { id: "m-1", timestamp: new Date(), attempts: 1, body: { kind: "weather.collect", cityId: madrid.id, scheduledAt: Date.now() } },
     ]);
     const ctx = createExecutionContext();
@@ -223,7 +224,7 @@ describe("the queue consumer and the 20-minute cron", () => {
     expect(failed.retryMessages.map((m) => m.msgId)).toEqual(["m-1"]);
     expect(failed.explicitAcks).toEqual([]);
 
-    const retried = createMessageBatch("nowcast-edge-jobs", [
+    const retried = createMessageBatch(workloads.weather.queue, [
       { id: "m-2", timestamp: new Date(), attempts: 2, body: { kind: "weather.collect", cityId: madrid.id, scheduledAt: Date.now() } },
       { id: "m-3", timestamp: new Date(), attempts: 1, body: { kind: "weather.collect", cityId: 999_999, scheduledAt: Date.now() } },
       { id: "m-4", timestamp: new Date(), attempts: 1, body: { kind: "weather.collect", cityId: "madrid" } },
@@ -248,7 +249,7 @@ describe("the queue consumer and the 20-minute cron", () => {
       },
     } as unknown as R2Bucket;
     const before = (await observationsOf(helsinki)).length;
-    const batch = createMessageBatch("nowcast-edge-jobs", [
+    const batch = createMessageBatch(workloads.weather.queue, [
       { id: "r-1", timestamp: new Date(), attempts: 3, body: { kind: "weather.collect", cityId: helsinki.id, scheduledAt: Date.now() } },
     ]);
     const ctx = createExecutionContext();
@@ -260,22 +261,22 @@ describe("the queue consumer and the 20-minute cron", () => {
   });
 
   it("backs off 30 s, 60 s, 120 s ... up to 15 minutes between attempts", () => {
-    expect([1, 2, 3, 4, 5, 6, 10].map(collectRetryDelaySeconds)).toEqual([30, 60, 120, 240, 480, 900, 900]);
+    expect([1, 2, 3, 4, 5, 6, 10].map((attempts) => retryDelaySeconds(workloads.weather.retry, attempts))).toEqual([30, 60, 120, 240, 480, 900, 900]);
   });
 
   it("the cron queues one weather.collect job per active city", async () => {
     // The real queue, with the bodies it is given written down.
     const sent: unknown[] = [];
     const jobs = {
-      send: (body: unknown, options?: QueueSendOptions) => env.JOBS.send(body, options),
+      send: (body: unknown, options?: QueueSendOptions) => env.WEATHER_QUEUE.send(body, options),
       sendBatch: (messages: Iterable<MessageSendRequest<unknown>>, options?: QueueSendBatchOptions) => {
         const list = [...messages];
         sent.push(...list.map((m) => m.body));
-        return env.JOBS.sendBatch(list, options);
+        return env.WEATHER_QUEUE.sendBatch(list, options);
       },
     } as unknown as Queue<unknown>;
     const at = new Date("2026-08-01T12:20:00Z");
-    await runCron(CRON_WEATHER_COLLECT, at, { ...env, JOBS: jobs });
+    await runCron(CRON_WEATHER_COLLECT, at, { ...env, WEATHER_QUEUE: jobs });
     const active = await db().select({ id: weatherCities.id }).from(weatherCities).where(eq(weatherCities.active, true));
     expect(sent).toHaveLength(active.length);
     expect(sent).toEqual(expect.arrayContaining(active.map((c) => ({ kind: "weather.collect", cityId: c.id, scheduledAt: at.getTime() }))));
@@ -362,7 +363,7 @@ describe("cities: admin adds and removes, everyone reads", () => {
     const stats = (await (await call("/api/weather/stats/daily?city=oslo")).json()) as { days: { observations: number }[] };
     expect(stats.days).toEqual([expect.objectContaining({ city: "oslo", date: "2026-04-04", observations: 1 })]);
     // A queued job for a removed city is acked without fetching.
-    const batch = createMessageBatch("nowcast-edge-jobs", [
+    const batch = createMessageBatch(workloads.weather.queue, [
       { id: "o-1", timestamp: new Date(), attempts: 1, body: { kind: "weather.collect", cityId: oslo.id, scheduledAt: Date.now() } },
     ]);
     const ctx = createExecutionContext();

@@ -7,7 +7,12 @@ export interface Env {
   DB: D1Database;
   CACHE: KVNamespace;
   FRAMES: R2Bucket;
-  JOBS: Queue<unknown>;
+  // One queue per workload (worker/jobs/queues.ts): request counts, warm-up, radar ingest, city weather.
+  REQUEST_QUEUE: Queue<unknown>;
+  WARMUP_QUEUE: Queue<unknown>;
+  INGEST_QUEUE: Queue<unknown>;
+  WEATHER_QUEUE: Queue<unknown>;
+  VERIFICATION_QUEUE: Queue<unknown>;
   /** Synthetic-data lab: one message per synthesizer of a run (worker/synth/jobs.ts). */
   SYNTH: Queue<unknown>;
   ASSETS: Fetcher;

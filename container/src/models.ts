@@ -2,8 +2,7 @@
 // the STEPS-style ensemble, and learned ONNX models loaded from a folder or uploaded.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { NOWCAST_MODELS, type RadarFrame } from "../../nowcast/src/index.js";
-import { createEnsembleModel, ensemble } from "../../nowcast/src/models/ensemble.js";
+import { MODEL_REGISTRY, type RadarFrame } from "../../nowcast/src/index.js";
 import { type ExperimentalLabel, experimentalLabel, type LearnedModel } from "../../nowcast/src/models/learned.js";
 import type { InferenceResult } from "../../worker/inference/contract.js";
 import { loadLearnedModelFile, type OnnxOptions } from "./onnx.js";
@@ -23,18 +22,18 @@ export class ModelRegistry {
   private readonly models = new Map<string, ServedModel>();
 
   constructor() {
-    for (const model of Object.values(NOWCAST_MODELS)) {
-      this.models.set(model.name, { name: model.name, kind: "engine", forecast: async (past, leads) => model.forecast(past, leads) });
+    // Every model of the engine's registry, the ones too heavy for the Worker included.
+    for (const [name, { model, configure, description }] of Object.entries(MODEL_REGISTRY)) {
+      this.models.set(name, {
+        name,
+        kind: configure ? "ensemble" : "engine",
+        description,
+        forecast: async (past, leads, options) => {
+          const custom = configure && (options?.members !== undefined || options?.seed !== undefined);
+          return (custom ? configure({ ...options }) : model).forecast(past, leads);
+        },
+      });
     }
-    this.models.set("ensemble", {
-      name: "ensemble",
-      kind: "ensemble",
-      description: `STEPS-style ensemble, ${ensemble.options.members} members by default`,
-      forecast: async (past, leads, options) => {
-        const custom = options?.members !== undefined || options?.seed !== undefined;
-        return (custom ? createEnsembleModel({ ...options }) : ensemble).forecast(past, leads);
-      },
-    });
   }
 
   /** Every learned model (metadata *.json beside its ONNX file) in a folder; a broken one is reported, not fatal. */
@@ -57,7 +56,7 @@ export class ModelRegistry {
   }
 
   addLearned(model: LearnedModel): string {
-    if (this.models.get(model.name)?.kind === "engine" || model.name === "ensemble") {
+    if (MODEL_REGISTRY[model.name]) {
       throw new RangeError(`a learned model may not take the built-in name '${model.name}'`);
     }
     const label = experimentalLabel(model.metadata);

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readFile } from "node:fs/promises";
 import { radarDataDir, readComposites } from "../../nowcast/node/radarFiles.js";
-import { cropAround, type RadarFrame } from "../../nowcast/src/index.js";
+import { unstable_readConfig } from "wrangler";
+import { cropAround, MODEL_REGISTRY, type RadarFrame } from "../../nowcast/src/index.js";
 import {
   decodeInferenceResponse,
   encodeInferenceRequest,
@@ -47,6 +48,21 @@ describe("inference server", () => {
     expect(unet.experimental!.benchmark!.csi).toBeGreaterThan(unet.experimental!.benchmark!.referenceCsi);
     expect(models.find((m) => m.name === "optical-flow")!.experimental).toBeUndefined();
     expect(models.find((m) => m.name === "ensemble")!.experimental).toBeUndefined();
+  });
+
+  it("serves every model of the engine's registry, and every learned model the deployment names ships in its folder", async () => {
+    const served = ((await (await fetch(`${server.url}/v1/models`)).json()) as { models: { name: string; kind: string }[] }).models;
+    expect(served.filter((m) => m.kind !== "learned").map((m) => m.name).sort()).toEqual(Object.keys(MODEL_REGISTRY).sort());
+    // wrangler.toml's INFERENCE_CONTAINER_MODELS (top level and production) lists learned models only, each one in the folder.
+    for (const environment of [undefined, "production"]) {
+      const named = unstable_readConfig({ config: "wrangler.toml", env: environment }).vars.INFERENCE_CONTAINER_MODELS;
+      const names = String(named).split(",").filter(Boolean);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(MODEL_REGISTRY[name], `${name} is a registry model, not a learned one`).toBeUndefined();
+        expect(served.find((m) => m.name === name)?.kind, `${name} in container/models`).toBe("learned");
+      }
+    }
   });
 
   it("answers a nowcast request in the contract's binary format", async () => {

@@ -16,8 +16,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listCompositeFiles, readCompositeFile } from "../node/radarFiles.js";
-import { cropAround, eligibleStarts, MARSHALL_PALMER, NOWCAST_MODELS, RadarFormatError, type NowcastResult, type RadarFrame } from "../src/index.js";
-import { createEnsembleModel, type EnsembleSummary } from "../src/models/ensemble.js";
+import { cropAround, eligibleStarts, MARSHALL_PALMER, MODEL_REGISTRY, NOWCAST_MODELS, RadarFormatError, type NowcastResult, type RadarFrame } from "../src/index.js";
+import type { EnsembleSummary } from "../src/models/ensemble.js";
 import type { LearnedModelMetadata } from "../src/models/learned.js";
 import { worstReliabilityGap } from "../src/verification/probabilistic.js";
 import { cropLattice, placesInCrop, PointProductAccumulator } from "../src/verification/productVerification.js";
@@ -46,11 +46,10 @@ type BenchModel = {
 };
 
 async function resolveModel(name: string, modelDir: string, members: number): Promise<BenchModel> {
-  const engine = NOWCAST_MODELS[name];
-  if (engine) return { name, forecast: async (past, leads) => engine.forecast(past, leads) };
-  if (name === "ensemble") {
-    // Probabilities judged with Marshall-Palmer, as the observations are; members kept for CRPS and ranks.
-    const model = createEnsembleModel({ probabilityZr: MARSHALL_PALMER, keepMembers: true, members });
+  const registered = MODEL_REGISTRY[name];
+  if (registered) {
+    // An ensemble's probabilities judged with Marshall-Palmer, as the observations are; members kept for CRPS and ranks.
+    const model = registered.configure ? registered.configure({ probabilityZr: MARSHALL_PALMER, keepMembers: true, members }) : registered.model;
     return { name, forecast: async (past, leads) => model.forecast(past, leads) };
   }
   const metadataPath = join(modelDir, `${name}.json`);
@@ -60,7 +59,7 @@ async function resolveModel(name: string, modelDir: string, members: number): Pr
     loaded = await loadLearnedModelFile(metadataPath);
   } catch (error) {
     throw new Error(
-      `unknown model '${name}': not one of ${[...Object.keys(NOWCAST_MODELS), "ensemble"].join(", ")}, and ${metadataPath} does not load (${error instanceof Error ? error.message : error})`,
+      `unknown model '${name}': not one of ${Object.keys(MODEL_REGISTRY).join(", ")}, and ${metadataPath} does not load (${error instanceof Error ? error.message : error})`,
     );
   }
   return { name, forecast: (past, leads) => loaded.forecast(past, leads), metadata: loaded.metadata };

@@ -37,7 +37,7 @@ export {
   type OpticalFlowOptions,
 } from "./models/opticalFlow.js";
 export { createSprogModel, DEFAULT_SPROG_OPTIONS, sprog, type SprogOptions } from "./models/sprog.js";
-export { getModel, NOWCAST_MODELS } from "./models/registry.js";
+export { getModel, MODEL_REGISTRY, modelsPlaced, NOWCAST_MODELS, type ModelPlacement, type RegisteredModel } from "./models/registry.js";
 export { type BandpassFilter, gaussianBandpassFilter } from "./cascade/bandpass.js";
 export { type Ar2, yuleWalkerAr2 } from "./timeseries/autoregression.js";
 export { CdfMatcher } from "./postprocessing/probabilityMatching.js";

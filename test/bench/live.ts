@@ -45,6 +45,8 @@ const pick = (r: number) => {
 interface Sample {
   rank: number;
   status: "HIT" | "STALE" | "MISS" | "ERROR";
+  /** The service's reason (hit, revalidating, miss = never computed, stale = too far behind, ...). */
+  reason: string;
   behindS: number;
   ms: number;
 }
@@ -66,10 +68,11 @@ async function load(stack: LocalStack, token: string, seconds: number, url: (ran
         const started = performance.now();
         const res = await fetch(`${stack.baseUrl}${target.url}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
         let behindS = 0;
-        if (res?.ok && target.url.startsWith("/api/nowcast")) behindS = ((await res.json()) as { cache: { behindSeconds: number } }).cache.behindSeconds;
+        let reason = "none";
+        if (res?.ok && target.url.startsWith("/api/nowcast")) ({ behindSeconds: behindS, reason } = ((await res.json()) as { cache: { behindSeconds: number; reason: string } }).cache);
         else await res?.arrayBuffer();
         const status = !res?.ok ? "ERROR" : ((res.headers.get("x-cache") as Sample["status"] | null) ?? "HIT");
-        samples.push({ rank: target.rank, status, behindS, ms: performance.now() - started });
+        samples.push({ rank: target.rank, status, reason, behindS, ms: performance.now() - started });
       }
     }),
   );
@@ -153,6 +156,8 @@ async function runMode(name: string, vars: Record<string, string>) {
         { share: share(by(st), samples), p50_ms: quantile(by(st).map((s) => s.ms), 0.5), p99_ms: quantile(by(st).map((s) => s.ms), 0.99) },
       ]),
     );
+    // Where the slowest requests come from: the service's reason of those above the overall p99, and of all.
+    const reasons = (xs: Sample[]) => Object.fromEntries([...new Set(xs.map((s) => s.reason))].sort().map((r) => [r, share(xs.filter((s) => s.reason === r), xs)]));
     const played = new Set(Array.from({ length: FRAMES }, (_, i) => new Date(START + (i + 1) * STEP_MS).toISOString()));
     const runs = runsAll.filter((r) => played.has(r.radarTime)).reverse();
     return {
@@ -161,6 +166,7 @@ async function runMode(name: string, vars: Record<string, string>) {
       all: { p50_ms: quantile(samples.map((s) => s.ms), 0.5), p99_ms: allP99 },
       bare_route: { path: "/api/ping", requests: bare.length, p50_ms: quantile(bare.map((s) => s.ms), 0.5), p99_ms: bareP99 },
       p99_ratio_to_bare: Math.round((allP99 / bareP99) * 100) / 100,
+      reasons: { all: reasons(samples), above_p99: reasons(samples.filter((s) => s.ms >= allP99)) },
       top50_served_from_cache_share: share(topServed, top),
       model_runs_per_frame: {
         mean: runs.length ? Math.round((runs.reduce((a, r) => a + r.runs, 0) / runs.length) * 10) / 10 : null,

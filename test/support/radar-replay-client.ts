@@ -3,14 +3,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import {
-  DEFAULT_VARIATIONAL_OPTIONS,
-  dbzToRainRate,
-  estimateMotion,
-  FMI_ZR,
-  pixelToLatLon,
-  readFmiPgm,
-} from "../../nowcast/src/index";
+import { dbzToRainRate, FMI_ZR, pixelToLatLon, readFmiPgm } from "../../nowcast/src/index";
 import type { IngestRunReport } from "../../worker/ingest/run";
 import { lastRunKey } from "../../worker/ingest/run";
 import worker from "../../worker/index";
@@ -100,8 +93,9 @@ export async function withHeader(gz: Uint8Array, edit: (header: string) => strin
 }
 
 // ---------------------------------------------------------------------------
-// The parameters of a frame computed directly with the engine, written apart
-// from worker/ingest/parameters.ts, to check what the pipeline stored.
+// The parameters of a frame computed directly from its pixels, written apart from
+// worker/ingest/parameters.ts, to check what the pipeline stored. Motion is not among them:
+// the engine's estimator cannot check itself (test/ingest.test.ts holds an independent measurement).
 
 export interface DirectParameters {
   sha256: string;
@@ -114,11 +108,9 @@ export interface DirectParameters {
   maxDbz: number | null;
   centroidLat: number | null;
   centroidLon: number | null;
-  motionUPx: number | null;
-  motionVPx: number | null;
 }
 
-export async function directParameters(bytes: Uint8Array<ArrayBuffer>, previousBytes: Uint8Array | null): Promise<DirectParameters> {
+export async function directParameters(bytes: Uint8Array<ArrayBuffer>): Promise<DirectParameters> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
   const frame = await readFmiPgm(bytes);
@@ -141,12 +133,6 @@ export async function directParameters(bytes: Uint8Array<ArrayBuffer>, previousB
     if (rate > 5) heavy++;
   });
   const centroid = w > 0 ? pixelToLatLon(frame.georef, wx / w, wy / w) : null;
-  let motion: { u: number; v: number } | null = null;
-  if (previousBytes) {
-    const previous = await readFmiPgm(previousBytes);
-    const field = estimateMotion([previous.dbz, frame.dbz], frame.width, frame.height, FMI_ZR, { cellPx: 8, variational: DEFAULT_VARIATIONAL_OPTIONS });
-    motion = { u: field.u.reduce((a, b) => a + b, 0) / field.u.length, v: field.v.reduce((a, b) => a + b, 0) / field.v.length };
-  }
   return {
     sha256,
     sizeBytes: bytes.byteLength,
@@ -158,8 +144,6 @@ export async function directParameters(bytes: Uint8Array<ArrayBuffer>, previousB
     maxDbz: withData.reduce((a, b) => Math.max(a, b), -Infinity),
     centroidLat: centroid?.lat ?? null,
     centroidLon: centroid?.lon ?? null,
-    motionUPx: motion?.u ?? null,
-    motionVPx: motion?.v ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { getModel, NOWCAST_MODELS, type RadarFrame } from "../../nowcast/src/index";
+import { getModel, modelsPlaced, type RadarFrame } from "../../nowcast/src/index";
 import {
   decodeInferenceResponse,
   encodeInferenceRequest,
@@ -27,7 +27,7 @@ export interface InferenceBackend {
 }
 
 /** The models the embedded engine runs (the engine's registry). */
-export const EMBEDDED_MODELS: readonly string[] = Object.keys(NOWCAST_MODELS);
+export const EMBEDDED_MODELS: readonly string[] = modelsPlaced("embedded");
 
 /** The embedded default: the nowcast engine running inside the Worker. */
 export const embeddedBackend: InferenceBackend = {

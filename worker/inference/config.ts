@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { z } from "zod";
 import { configSection, enumVar, listVar, numberVar, textVar } from "../config";
 import { DomainError } from "../domain-error";
+import { modelsPlaced } from "../../nowcast/src/index";
 import { containerBackend, EMBEDDED_MODELS, embeddedBackend, type InferenceBackend, InferenceBackendError } from "./backends";
 import { r2ModelProvider, r2ModelsOf } from "./r2-models";
 
@@ -9,7 +10,8 @@ import { r2ModelProvider, r2ModelsOf } from "./r2-models";
  * Where each model runs, from configuration:
  *  - the engine's models (persistence, optical-flow) run embedded, or in the container first
  *    when INFERENCE_BACKEND = "container" (the embedded engine then being their fallback);
- *  - INFERENCE_CONTAINER_MODELS (ensemble, learned models) and INFERENCE_R2_MODELS run in the
+ *  - the registry's container models (the ensemble; nowcast/src/models/registry.ts), the learned
+ *    models the container ships (INFERENCE_CONTAINER_MODELS) and INFERENCE_R2_MODELS run in the
  *    container only;
  *  - the container is CONTAINER_URL (a local process: npm start, the tests) or, deployed, the
  *    INFERENCE_CONTAINER Durable Object binding of the Cloudflare Container; neither = none,
@@ -98,7 +100,7 @@ export function inferenceConfig(env: Env): InferenceConfig {
   const config: InferenceConfig = {
     defaultModel: v.NOWCAST_MODEL,
     embeddedModels: EMBEDDED_MODELS,
-    containerModels: [...new Set([...v.INFERENCE_CONTAINER_MODELS, ...r2Models.keys()])].filter((m) => !EMBEDDED_MODELS.includes(m)),
+    containerModels: [...new Set([...modelsPlaced("container"), ...v.INFERENCE_CONTAINER_MODELS, ...r2Models.keys()])].filter((m) => !EMBEDDED_MODELS.includes(m)),
     preferContainer: v.INFERENCE_BACKEND === "container",
     timeoutMs: v.INFERENCE_TIMEOUT_MS,
     container: containerOf(env, v.CONTAINER_URL, v.INFERENCE_TIMEOUT_MS),

@@ -27,6 +27,7 @@ import { instrumentD1, type D1Counts } from "./d1-instrument";
 import { frameKey, radarFrameJobSchema, type RadarFrameJob } from "./message";
 import { frameParameters, type FrameParameters } from "./parameters";
 import { radarSources } from "./sources";
+import { workloads } from "../jobs/queues";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const QUEUE_BATCH = 100; // wrangler.toml [[queues.consumers]] max_batch_size
@@ -93,7 +94,7 @@ function queueBatch(bodies: RadarFrameJob[], offset: number, retried: { n: numbe
     },
   }));
   return {
-    queue: "nowcast-edge-jobs",
+    queue: workloads.ingest.queue,
     messages,
     ackAll() {},
     retryAll() {

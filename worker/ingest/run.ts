@@ -281,7 +281,7 @@ class IngestRun {
     });
     this.previous = frame;
     if (!put) return this.refuse(t, url, "duplicate", `${key} was stored meanwhile (another run)`, bytes.byteLength, sha256);
-    await env.JOBS.send(message, { contentType: "json" });
+    await env.INGEST_QUEUE.send(message, { contentType: "json" });
     this.stored++;
     if (!this.newest || this.newest.obstime < frame.obstime) this.newest = frame;
     return true;
@@ -301,7 +301,7 @@ class IngestRun {
     }
     const message = this.message(frame, bytes, await sha256Hex(bytes), await this.previousOf(t));
     this.previous = frame;
-    await this.env.JOBS.send(message, { contentType: "json" });
+    await this.env.INGEST_QUEUE.send(message, { contentType: "json" });
     this.repaired++;
     if (!this.newest || this.newest.obstime < frame.obstime) this.newest = frame;
     log("warn", "radar frame parameters sent again", { key: message.key, uploaded: object.uploaded.toISOString() });

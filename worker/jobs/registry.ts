@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Env } from "../env";
 import { warmJobSchema, warmLocations } from "../nowcast/warmup";
 import { recordRequests, requestJobSchema } from "./request-counts";
@@ -6,10 +6,7 @@ import { collectWeatherJobs, weatherCollectJobSchema } from "../weather/collect"
 import { writeRadarFrames } from "../ingest/consumer";
 import { radarFrameJobSchema } from "../ingest/message";
 import { runVerificationJobs, verificationJobSchema } from "../verification/job";
-
-/** Every message the JOBS queue carries, told apart by `kind`. */
-export const jobMessageSchema = z.discriminatedUnion("kind", [requestJobSchema, warmJobSchema, weatherCollectJobSchema, radarFrameJobSchema, verificationJobSchema]);
-export type JobMessage = z.infer<typeof jobMessageSchema>;
+import type { WorkloadName } from "./queues";
 
 /** A validated body with the queue message it came in, for per-message ack/retry. */
 export interface Job<T> {
@@ -17,14 +14,20 @@ export interface Job<T> {
   message: Message<unknown>;
 }
 
-type Handlers = {
-  [K in JobMessage["kind"]]: (jobs: Job<Extract<JobMessage, { kind: K }>>[], env: Env) => Promise<void>;
-};
+interface Consumer<S extends z.ZodType> {
+  /** The one message shape the workload's queue carries. */
+  schema: S;
+  /** Handles a queue batch of valid messages at once (one batched D1 write, not one per message). */
+  handle: (jobs: Job<z.infer<S>>[], env: Env) => Promise<void>;
+}
 
-export const jobHandlers: Handlers = {
-  request: recordRequests,
-  warm: warmLocations,
-  "weather.collect": collectWeatherJobs,
-  "radar.frame": writeRadarFrames,
-  "verification.run": runVerificationJobs,
-};
+const consumer = <S extends z.ZodType>(schema: S, handle: Consumer<S>["handle"]): Consumer<S> => ({ schema, handle });
+
+/** Each workload's message schema and handler, by workload (queue names and retry policies: ./queues.ts). */
+export const workloadConsumers = {
+  requests: consumer(requestJobSchema, recordRequests),
+  warmup: consumer(warmJobSchema, warmLocations),
+  ingest: consumer(radarFrameJobSchema, writeRadarFrames),
+  weather: consumer(weatherCollectJobSchema, collectWeatherJobs),
+  verification: consumer(verificationJobSchema, runVerificationJobs),
+} satisfies Record<WorkloadName, Consumer<z.ZodType>>;

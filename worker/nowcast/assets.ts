@@ -1,6 +1,7 @@
 import { zrForSource } from "../../nowcast/src/index";
 import { stamp } from "../radar/frame-store";
 import { createRainClassifier, drawPlaceMarker, encodeGif, encodePng, RAIN_PALETTE } from "../render/index";
+import { yieldToRequests } from "./cooperate";
 
 /** R2 key of one of a nowcast's own images (forecast leads, animation), under its prefix. */
 export function assetKey(nowcastId: string, name: string): string {
@@ -49,10 +50,17 @@ export async function renderImages(
     drawPlaceMarker(frame, width, height, marker.x, marker.y);
     return frame;
   });
-  const [observedPngs, forecastPngs] = await Promise.all([
-    Promise.all(indexes.slice(0, observed.length).map((frame, i) => (encodeObserved[i] ? encodePng(frame, width, height, RAIN_PALETTE) : null))),
-    Promise.all(indexes.slice(observed.length).map((frame) => encodePng(frame, width, height, RAIN_PALETTE))),
-  ]);
+  // One image at a time, yielding between them (./cooperate.ts).
+  const observedPngs: (Uint8Array | null)[] = [];
+  for (let i = 0; i < observed.length; i++) {
+    observedPngs.push(encodeObserved[i] ? await encodePng(indexes[i]!, width, height, RAIN_PALETTE) : null);
+    await yieldToRequests();
+  }
+  const forecastPngs: Uint8Array[] = [];
+  for (const frame of indexes.slice(observed.length)) {
+    forecastPngs.push(await encodePng(frame, width, height, RAIN_PALETTE));
+    await yieldToRequests();
+  }
   // The last observed frame is held a little longer: the eye should catch where "now" is.
   const delaysMs = indexes.map((_, i) => (i === observed.length - 1 ? ANIMATION_FRAME_MS * 3 : ANIMATION_FRAME_MS));
   const gif = encodeGif(indexes, width, height, RAIN_PALETTE, { delaysMs });

@@ -18,7 +18,7 @@ async function flush(env: Env): Promise<void> {
   timerArmed = false;
   if (!batch.length) return;
   try {
-    await env.JOBS.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
+    await env.REQUEST_QUEUE.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
   } catch (error) {
     log("error", "request counts not queued", { count: batch.length, error: error instanceof Error ? error.message : String(error) });
   }

@@ -10,6 +10,7 @@ import { log } from "../logging";
 import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, loadFrameWindow, type LatestRadar } from "../radar/frame-store";
 import { observedImageKey } from "./assets";
 import { buildNowcast, CROP_PX, LEADS, MOTION_FRAMES, OBSERVED_FRAMES } from "./build";
+import { yieldToRequests } from "./cooperate";
 import { readCachedNowcast, type CachedNowcast } from "./cache";
 import type { IndexedLocation } from "./location-index";
 import { servingLocation } from "./locations";
@@ -65,6 +66,7 @@ async function produce(
   if (current && current.radarTimeMs >= latest.obstime.getTime()) return { entry: current, fallback: null };
 
   const observed = await observedCrops(env, latest, location);
+  await yieldToRequests();
   const past = observed.slice(-MOTION_FRAMES);
   if (past.some((f) => f === null)) {
     throw new DomainError("unavailable", "insufficient_radar_data", `the ${MOTION_FRAMES} newest radar frames are not all available`, 60);
@@ -82,6 +84,7 @@ async function produce(
     inference = { result, backend: "embedded", fallback: { ...failed, to: "embedded", model: config.defaultModel } };
   }
 
+  await yieldToRequests();
   const keys = observed.flatMap((f) => (f ? [observedImageKey(latest.source, f.obstime, location.id)] : []));
   const built = await buildNowcast({
     id: crypto.randomUUID(),
@@ -178,7 +181,8 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
     countRequest(env, ctx, { locationId: location.id, userId: query.userId, requestedAt: Date.now(), cacheStatus });
   }
 
-  const ageSeconds = Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
+  // Computed while this request waited: generated for it, so no age (HTTP Age), however long the model and images took.
+  const ageSeconds = cacheStatus === "MISS" ? 0 : Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
   const radarTime = new Date(entry.radarTimeMs).toISOString();
   const now = settings.clock === "latest-frame" ? latest.obstime : new Date();
   const behindSeconds = Math.max(0, Math.round((latest.obstime.getTime() - entry.radarTimeMs) / 1000));

@@ -8,7 +8,7 @@ import type { Db, Env } from "../env";
 import type { Job } from "../jobs/registry";
 import { log } from "../logging";
 import { gazetteer } from "../places/gazetteer";
-import { retryDelaySeconds } from "../jobs/retry";
+import { retryDelaySeconds, workloads } from "../jobs/queues";
 import { inCoverage } from "../radar/frame-store";
 import { inferenceConfig, routeModel } from "../inference/config";
 import { acquireLease, releaseLease } from "../jobs/lease";
@@ -63,7 +63,7 @@ async function fanOut(env: Env, db: Db, locationIds: number[], source: "history"
   });
   // sendBatch takes at most 100 messages.
   for (const chunk of chunkRows(locationIds, 1)) {
-    await env.JOBS.sendBatch(chunk.map((locationId) => ({ body: { kind: "warm", runId, locationId } satisfies WarmJob, contentType: "json" })));
+    await env.WARMUP_QUEUE.sendBatch(chunk.map((locationId) => ({ body: { kind: "warm", runId, locationId } satisfies WarmJob, contentType: "json" })));
   }
   return runId;
 }
@@ -158,7 +158,7 @@ export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<voi
         attempts: message.attempts,
         error: error instanceof Error ? error.message : String(error),
       });
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      message.retry({ delaySeconds: retryDelaySeconds(workloads.warmup.retry, message.attempts) });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { configProblems } from "../config";
 import type { Env } from "../env";
+import { workloads } from "../jobs/queues";
 import { createRouter } from "../openapi";
 
 const checkSchema = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
@@ -41,7 +42,10 @@ export const bindingProbes: Record<string, (env: Env) => Promise<unknown>> = {
   kv: (env) => env.CACHE.get("health:probe"),
   r2: (env) => env.FRAMES.head("health/probe"),
   queue: async (env) => {
-    if (typeof env.JOBS?.send !== "function") throw new Error("JOBS queue binding is missing");
+    const missing = Object.values(workloads)
+      .map((w) => w.binding)
+      .filter((binding) => typeof env[binding]?.send !== "function");
+    if (missing.length) throw new Error(`queue binding missing: ${missing.join(", ")}`);
   },
   // Every configuration section parses (worker/config.ts): a bad value names itself here.
   config: async (env) => {

@@ -13,6 +13,7 @@ import { OBSERVED_FRAMES, OBSERVED_NAME } from "../nowcast/build";
 import { FRAME_STEP_MINUTES } from "../radar/frame-store";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
+import { inferenceConfig } from "../inference/config";
 import { enforceLimit } from "../security/rate-limit";
 import { SITE_INTERNAL_HEADER } from "../site-internal";
 
@@ -117,7 +118,7 @@ export const nowcastRoutes = createRouter()
   .openapi(nowcastRoute, async (c) => {
     const q = c.req.valid("query");
     // A model run on demand costs seconds of CPU: fresh=1 and models other than the default are limited per user.
-    if (q.fresh || (q.model !== undefined && q.model !== (c.env.NOWCAST_MODEL || "optical-flow"))) {
+    if (q.fresh || (q.model !== undefined && q.model !== inferenceConfig(c.env).defaultModel)) {
       await enforceLimit(c.env, "MODEL_RUN_LIMITER", `user:${c.get("principal").sub}`, "model runs on demand");
     }
     let lat = q.lat;

@@ -15,6 +15,7 @@ import { buildReport } from "./report";
 import { keys } from "./service";
 
 export const SYNTH_QUEUE = "nowcast-edge-synth";
+export const SYNTH_DEAD_LETTER_QUEUE = "nowcast-edge-synth-dlq";
 const MAX_ATTEMPTS = 3;
 
 export const synthJobMessageSchema = z.object({ kind: z.literal("synth.run"), runId: z.uuid(), synthesizer: z.string().min(1).max(64) });

@@ -14,7 +14,7 @@ export type VerificationJob = z.infer<typeof verificationJobSchema>;
 
 /** Asks for a verification run of a source's due nowcasts. */
 export async function requestVerification(env: Env, source: string): Promise<void> {
-  await env.JOBS.send({ kind: "verification.run", source } satisfies VerificationJob, { contentType: "json" });
+  await env.VERIFICATION_QUEUE.send({ kind: "verification.run", source } satisfies VerificationJob, { contentType: "json" });
 }
 
 /** Queue handler: one run per source named in the batch; a failure retries the batch (jobs/queue.ts). */

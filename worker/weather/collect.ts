@@ -11,6 +11,7 @@ import * as schema from "../db/schema";
 import { weatherCities, weatherFetches, type FetchOutcome, type WeatherCity } from "../db/schema";
 import type { Db, Env } from "../env";
 import { log } from "../logging";
+import { retryDelaySeconds, workloads } from "../jobs/queues";
 import type { Job } from "../jobs/registry";
 import { ensureWeatherReferenceData, listCities } from "./cities";
 import { landRaw, rawKey } from "./landing";
@@ -40,11 +41,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export function fetchTimeoutMs(env: Env): number {
   const ms = Number(env.WEATHER_FETCH_TIMEOUT_MS);
   return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
-}
-
-/** Queue retry delay for weather fetches: 30 s, 60 s, 120 s ... capped at 15 min. */
-export function collectRetryDelaySeconds(attempts: number): number {
-  return Math.min(900, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
 /** Provider trouble may pass, so it is retried; a duplicate or a 4xx other than 429 will not change. */
@@ -167,7 +163,7 @@ export async function enqueueWeatherCollection(scheduledAt: Date, env: Env): Pro
   await ensureWeatherReferenceData(database);
   const cities = await listCities(database);
   const messages = cities.map((c) => ({ body: { kind: "weather.collect", cityId: c.id, scheduledAt: scheduledAt.getTime() } satisfies WeatherCollectJob }));
-  for (let i = 0; i < messages.length; i += 100) await env.JOBS.sendBatch(messages.slice(i, i + 100));
+  for (let i = 0; i < messages.length; i += 100) await env.WEATHER_QUEUE.sendBatch(messages.slice(i, i + 100));
   log("info", "weather collection queued", { cities: cities.map((c) => c.slug), scheduledAt: scheduledAt.toISOString() });
   return messages.length;
 }
@@ -186,12 +182,12 @@ export async function collectWeatherJobs(jobs: Job<WeatherCollectJob>[], env: En
       }
       try {
         const outcome = await collectCity(env, database, unitSetId, city, message.attempts);
-        if (outcome.retry) message.retry({ delaySeconds: collectRetryDelaySeconds(message.attempts) });
+        if (outcome.retry) message.retry({ delaySeconds: retryDelaySeconds(workloads.weather.retry, message.attempts) });
         else message.ack();
       } catch (error) {
         // Our own storage failed (R2 or D1): the batch wrote nothing, so the whole attempt is retried.
         log("error", "weather fetch failed to store", { city: city.slug, attempt: message.attempts, error: error instanceof Error ? error.message : String(error) });
-        message.retry({ delaySeconds: collectRetryDelaySeconds(message.attempts) });
+        message.retry({ delaySeconds: retryDelaySeconds(workloads.weather.retry, message.attempts) });
       }
     }),
   );
