@@ -44,7 +44,7 @@ describe("readFmiPgm on a real composite", () => {
       kind: "polar-stereographic",
       centralLongitudeDeg: 25,
       trueLatitudeDeg: 60,
-      sphereRadiusM: 6371288,
+      ellipsoid: { semiMajorAxisM: 6371288, semiMinorAxisM: 6371288 },
     });
   });
 
