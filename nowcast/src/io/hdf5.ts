@@ -15,6 +15,36 @@ export function isHdf5(bytes: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * The file length the superblock declares (base address + end-of-file address), or null for a
+ * superblock layout this does not know. jsfive reads lazily, so a file cut short after the
+ * datasets a reader needs would otherwise pass.
+ */
+export function declaredLength(bytes: Uint8Array): number | null {
+  let at = -1;
+  for (let offset = 0; offset + 8 <= bytes.length && offset <= 1 << 20; offset = offset === 0 ? 512 : offset * 2) {
+    if (HDF5_SIGNATURE.every((b, i) => bytes[offset + i] === b)) {
+      at = offset;
+      break;
+    }
+  }
+  if (at < 0 || bytes.length < at + 64) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, 64);
+  const version = view.getUint8(8);
+  const address = (pos: number) => Number(view.getBigUint64(pos, true));
+  // Superblock versions 0/1 (sizes of offsets at byte 13) and 2/3 (at byte 9); 8-byte offsets only.
+  if (version === 0 || version === 1) {
+    if (view.getUint8(13) !== 8) return null;
+    const base = version === 0 ? 24 : 28;
+    return address(base) + address(base + 16);
+  }
+  if (version === 2 || version === 3) {
+    if (view.getUint8(9) !== 8) return null;
+    return address(12) + address(28);
+  }
+  return null;
+}
+
 /** An opened HDF5 file whose lookups fail with the reader's problem codes. */
 export class Hdf5Tree {
   private readonly file: File;
@@ -25,6 +55,10 @@ export class Hdf5Tree {
   ) {
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     if (!isHdf5(view)) throw new RadarFormatError("bad-magic", `not an HDF5 file: no HDF5 signature (expected ${format})`);
+    const declared = declaredLength(view);
+    if (declared !== null && view.length < declared) {
+      throw new RadarFormatError("truncated", `${format}: the file is cut off: ${view.length} bytes of the ${declared} its superblock declares`);
+    }
     const buffer = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer;
     try {
       this.file = new File(buffer, format);

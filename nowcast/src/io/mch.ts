@@ -77,6 +77,8 @@ export async function readMchGif(input: Uint8Array | ArrayBuffer): Promise<Radar
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const signature = new TextDecoder("latin1").decode(bytes.subarray(0, 6));
   if (signature !== "GIF87a" && signature !== "GIF89a") throw new RadarFormatError("bad-magic", `not a GIF image: it starts with '${signature}'`);
+  // Every GIF ends with the trailer byte; without it the image data was cut off (GIF has no length to check).
+  if (bytes.at(-1) !== 0x3b) throw new RadarFormatError("truncated", `${FORMAT}: the file does not end with the GIF trailer: it is cut off`);
   let gif: ReturnType<typeof parseGIF>;
   let frames: ReturnType<typeof decompressFrames>;
   try {
