@@ -38,7 +38,7 @@ export { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "./mo
 export { DEFAULT_VARIATIONAL_OPTIONS, type VariationalOptions } from "./motion/variational.js";
 export { extrapolate } from "./extrapolation/semiLagrangian.js";
 
-export { DEFAULT_LEADS, NowcastInputError, type NowcastModel, type NowcastResult } from "./models/model.js";
+export { DEFAULT_LEADS, HORIZON_MINUTES, leadsForHorizon, leadsOrHorizon, NowcastInputError, type NowcastModel, type NowcastResult } from "./models/model.js";
 export { persistence } from "./models/persistence.js";
 export {
   createOpticalFlowModel,
@@ -83,7 +83,7 @@ export {
 } from "./verification/contingency.js";
 export { ErrorAccumulator } from "./verification/errors.js";
 export { type LeadScores, NowcastVerifier } from "./verification/nowcastVerifier.js";
-export { eligibleStarts, type EventScores, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
+export { eligibleStarts, type EventScores, frameStepMinutes, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
 export {
   BrierAccumulator,
   type ProbabilisticLeadScores,

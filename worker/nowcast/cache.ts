@@ -5,6 +5,8 @@ import type { NowcastPayload } from "./payload";
 export interface CachedNowcast {
   json: string;
   nowcastId: string;
+  /** The radar source the nowcast was computed from (absent on entries cached before sources were named). */
+  source?: string;
   radarTimeMs: number;
   issuedAtMs: number;
 }
@@ -31,7 +33,7 @@ function remember(key: string, entry: CachedNowcast): void {
 type Metadata = Omit<CachedNowcast, "json">;
 
 function toCached(payload: NowcastPayload): CachedNowcast {
-  return { json: JSON.stringify(payload), nowcastId: payload.id, radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
+  return { json: JSON.stringify(payload), nowcastId: payload.id, source: payload.source, radarTimeMs: Date.parse(payload.radarTime), issuedAtMs: Date.parse(payload.issuedAt) };
 }
 
 export async function readCachedNowcast(env: Env, locationId: number, model: string): Promise<CachedNowcast | null> {
@@ -49,7 +51,7 @@ export async function readCachedNowcast(env: Env, locationId: number, model: str
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
   const key = kvKey(payload.location.id, payload.model);
-  const metadata: Metadata = { nowcastId: entry.nowcastId, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs };
+  const metadata: Metadata = { nowcastId: entry.nowcastId, source: entry.source, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs };
   await env.CACHE.put(key, entry.json, { expirationTtl: KV_TTL_SECONDS, metadata });
   remember(key, entry);
   return entry;
