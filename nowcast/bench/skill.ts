@@ -48,7 +48,7 @@ const LATTICE = 5;
 const LATTICE_CROP_PX = 256;
 const WARMUP_RUNS = SHORT ? 1 : 10;
 /** Short mode reads only the archive's first files: enough for two starts. */
-const SHORT_FILES = 24;
+const SHORT_FILES = 16;
 /** Warm-up stops early once it has taken this long (the ensemble and the U-Net take seconds a run). */
 const WARMUP_BUDGET_MS = 5_000;
 /** Reliability bins count towards the targets from this many cases. */
