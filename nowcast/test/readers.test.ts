@@ -7,14 +7,13 @@ import { decompressFrames, parseGIF } from "gifuct-js";
 import { Dataset, File } from "jsfive";
 import { beforeAll, describe, expect, it } from "vitest";
 import { radarDataDir } from "../node/radarFiles.js";
+import { refusalOf } from "./fixtures.js";
 import {
   dbzToRainRate,
   DRY_DBZ,
   latLonToPixel,
   MARSHALL_PALMER,
   pixelToLatLon,
-  RadarFormatError,
-  type RadarFormatProblem,
   type RadarFrame,
   readComposite,
   readKnmiHdf5,
@@ -38,15 +37,7 @@ function patched(bytes: Uint8Array, from: string, to: string): Uint8Array {
   return new Uint8Array(Buffer.from(text.split(from).join(to), "latin1"));
 }
 
-async function problemOf(read: (bytes: Uint8Array) => Promise<RadarFrame>, bytes: Uint8Array): Promise<RadarFormatProblem> {
-  try {
-    await read(bytes);
-  } catch (error) {
-    expect(error).toBeInstanceOf(RadarFormatError);
-    return (error as RadarFormatError).problem;
-  }
-  throw new Error("expected the reader to refuse the input");
-}
+const problemOf = refusalOf;
 
 function h5(bytes: Uint8Array): File {
   return new File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, "test");
@@ -172,7 +163,7 @@ describe("MeteoSwiss AQC composite (GIF)", () => {
     expect(frame.obstime.toISOString()).toBe("2016-07-11T22:00:00.000Z");
   });
 
-  it("maps pixel indices to mm/h by the product's table: 255 no data, 0, 1 and 251-254 dry", () => {
+  it("maps pixel indices to 5-minute accumulations by the product's table, then mm/h: 255 no data, 0, 1 and 251-254 dry", () => {
     let missing = 0;
     let wet = 0;
     let wrong = 0;
@@ -185,7 +176,7 @@ describe("MeteoSwiss AQC composite (GIF)", () => {
         if (frame.dbz[i] !== DRY_DBZ) wrong++;
       } else {
         wet++;
-        const expected = (10 ** ((index - 71.5) / 20) / 316) ** (1 / 1.5);
+        const expected = 12 * (10 ** ((index - 71.5) / 20) / 316) ** (1 / 1.5);
         // Rates below the stored floor (about 0.004 mm/h) are dry.
         if (expected > 0.01 && !(Math.abs(rateOf(frame, i) - expected) < 1e-4 * expected)) wrong++;
       }
@@ -194,6 +185,12 @@ describe("MeteoSwiss AQC composite (GIF)", () => {
     expect(missing / indices.length).toBeGreaterThan(0.25);
     expect(missing / indices.length).toBeLessThan(0.35);
     expect(wet).toBeGreaterThan(1000);
+  });
+
+  it("divides by the accumulation minutes the comment states (ACCUm)", async () => {
+    const tenMinutes = await readMchGif(patched(bytes, "ACCUm=000005", "ACCUm=000010"));
+    const i = indices.findIndex((index) => index === 120);
+    expect(rateOf(tenMinutes, i) / rateOf(frame, i)).toBeCloseTo(0.5, 4);
   });
 
   it("georeferences the grid in LV03 (Bessel, CH1903 datum shift) from WGS84 positions", () => {
@@ -218,6 +215,8 @@ describe("MeteoSwiss AQC composite (GIF)", () => {
     expect(await problemOf(readMchGif, patched(bytes, "PRDT=AQC161932200", "PRDT=AQC161939900"))).toBe("bad-metadata");
     expect(await problemOf(readMchGif, patched(bytes, "PRDT=", "PRDX="))).toBe("missing-metadata");
     expect(await problemOf(readMchGif, patched(bytes, "SCALE=mmh2", "SCALE=dbz2"))).toBe("bad-metadata");
+    expect(await problemOf(readMchGif, patched(bytes, "ACCUm=", "ACCUx="))).toBe("missing-metadata");
+    expect(await problemOf(readMchGif, patched(bytes, "ACCUm=000005", "ACCUm=00000x"))).toBe("bad-metadata");
   });
 });
 

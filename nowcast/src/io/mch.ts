@@ -17,14 +17,18 @@ const CCS4_PROJ4 = "+proj=somerc +lon_0=7.43958333333333 +lat_0=46.9524055555556
 const CCS4 = { width: 710, height: 640, westM: 255_000, northM: 480_000, pixelM: 1000 };
 
 /**
- * Index to rain rate. The value is a rate in mm/h (the interval's mean), not mm accumulated in
- * 5 minutes as pySTEPS' importer labels it. Decided from the files: each GIF's own comment names
- * its value scale "mmh2LASSEN8bit..." (mm/h to MeteoSwiss' 8-bit code) next to ACCUm=000005
- * (the interval), and the formula is a Z-R law on the index's dBZ, which yields a rate. Read as
- * rate, the 2016-07-11 event peaks at index 151 (9.6 mm/h, 39.75 dBZ), the echo its index encodes.
+ * Index to rain: the value is mm accumulated over the product's interval, as pySTEPS' importer
+ * and MeteoSwiss' product name (AQC, "00005") have it, not a rate in mm/h. Decided from the files:
+ * each GIF's comment states the accumulation (ACCUm=000005: minutes, one total, TOTn=000001), and
+ * read as a rate the event's strongest echo (index 151) would be 39.75 dBZ and 9.6 mm/h in a July
+ * convective event, where as 5-minute accumulations it is 115 mm/h, the rate of a storm core. (A
+ * first reading as mm/h gave persistence and optical-flow CSI far below pySTEPS' own persistence
+ * on this event, which is what showed the two readings apart.) The reader divides by the interval
+ * the comment states, so another accumulation period is read right.
  */
-export const MCH_CONVERSION = "index i: 255 no data; 0, 1, 251-254 dry; else (10^((i - 71.5) / 20) / 316)^(1 / 1.5) mm/h (Z = 316 R^1.5 on dBZ = (i - 71.5) / 2)";
-const MM_PER_HOUR_BY_INDEX = (() => {
+export const MCH_CONVERSION =
+  "index i: 255 no data; 0, 1, 251-254 dry; else (10^((i - 71.5) / 20) / 316)^(1 / 1.5) mm accumulated over ACCUm minutes (Z = 316 R^1.5 on dBZ = (i - 71.5) / 2), x 60 / ACCUm = mm/h";
+const MM_BY_INDEX = (() => {
   const table = new Float64Array(256);
   for (let i = 0; i < 256; i++) {
     if (i === 255) table[i] = NaN;
@@ -104,11 +108,15 @@ export async function readMchGif(input: Uint8Array | ArrayBuffer): Promise<Radar
   const fields = commentFields(gif);
   const scale = fields.get("SCALE");
   if (scale === undefined) throw new RadarFormatError("missing-metadata", `${FORMAT}: the comment lacks SCALE`);
-  if (!scale.startsWith("mmh2LASSEN8bit")) throw new RadarFormatError("bad-metadata", `${FORMAT}: SCALE '${scale}' is not the mm/h 8-bit scale this reader decodes`);
+  if (!scale.startsWith("mmh2LASSEN8bit")) throw new RadarFormatError("bad-metadata", `${FORMAT}: SCALE '${scale}' is not the 8-bit scale this reader decodes`);
   const obstime = productTime(fields);
+  const accumulation = fields.get("ACCUm");
+  if (accumulation === undefined) throw new RadarFormatError("missing-metadata", `${FORMAT}: the comment lacks ACCUm (the accumulation minutes)`);
+  const minutes = /^\d{1,6}$/.test(accumulation) ? Number(accumulation) : NaN;
+  if (!(minutes > 0)) throw new RadarFormatError("bad-metadata", `${FORMAT}: ACCUm '${accumulation}' is not a number of minutes`);
   const zr = zrForSource(MCH_SOURCE);
   const dbzByIndex = new Float32Array(256);
-  for (let i = 0; i < 256; i++) dbzByIndex[i] = rainRateToFrameDbz(MM_PER_HOUR_BY_INDEX[i]!, zr);
+  for (let i = 0; i < 256; i++) dbzByIndex[i] = rainRateToFrameDbz((MM_BY_INDEX[i]! * 60) / minutes, zr);
   const dbz = new Float32Array(width * height);
   for (let i = 0; i < dbz.length; i++) dbz[i] = dbzByIndex[pixels[i]!]!;
   return { source: MCH_SOURCE, obstime, width, height, dbz, georef: ccs4Georeference() };

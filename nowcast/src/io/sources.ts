@@ -58,7 +58,7 @@ export const RADAR_SOURCES: Readonly<Record<string, RadarSource>> = {
     licence: "MeteoSwiss open data",
     reader: mchReader,
     stepMinutes: 5,
-    quantity: "rain rate",
+    quantity: "accumulation",
     conversion: MCH_CONVERSION,
     filePattern: /^AQC\d{9}V_00005\.801\.gif$/,
     scope: "national",
