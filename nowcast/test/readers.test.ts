@@ -69,7 +69,7 @@ describe("KNMI national composite (HDF5)", () => {
     bytes = await bytesOf(KNMI_FILE);
     frame = await readKnmiHdf5(bytes);
     file = h5(bytes);
-  });
+  }, 60_000);
 
   it("reads the size, the end of the accumulation as the time, and the source", () => {
     expect(frame.source).toBe("knmi");
@@ -154,7 +154,7 @@ describe("MeteoSwiss AQC composite (GIF)", () => {
     frame = await readMchGif(bytes);
     const gif = parseGIF(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     indices = decompressFrames(gif, false)[0]!.pixels;
-  });
+  }, 60_000);
 
   it("reads the CCS4 size and the product time of its comment (and file name: AQC yy jjj HHMM)", () => {
     expect(frame.source).toBe("mch");
@@ -230,7 +230,8 @@ describe("OPERA pan-European composite (ODIM HDF5)", () => {
     frame = await readOdimComposite(bytes);
     file = h5(bytes);
     stored = (file.get("dataset1/data1/data") as Dataset).value;
-  });
+    // A 4 M-pixel grid, decoded twice: seconds each on a loaded machine.
+  }, 120_000);
 
   it("reads the size, nominal time and pixel size from what/where", () => {
     expect(frame.source).toBe("opera");
