@@ -42,7 +42,8 @@ export async function startLocalStack(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
+  // npm start ingests four radar archives through the pipeline first (OPERA's frames take seconds each).
+  const deadline = Date.now() + 600_000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {

@@ -111,7 +111,7 @@ Nowcast Edge is running.
   API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
   Health:    ${base}/api/health
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
-  Radar:     ${base}/api/admin/ingest/status?source=fmi|knmi|mch|opera (admin)   (replays: ${radarSource.feeds.map((f) => `${f.source} ${f.replay.url}`).join(", ")}; clock: POST <replay>/__clock {"now": iso})
+  Radar:     ${base}/api/admin/ingest/status?source=fmi|knmi|mch|opera (admin)   (source: replay ${fmiFeed?.replay.url ?? "none"}, clock: POST <replay>/__clock {"now": iso}; every replay: ${radarSource.feeds.map((f) => `${f.source} ${f.replay.url}`).join("; ")})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);
