@@ -48,6 +48,8 @@ export interface Env {
   RADAR_SOURCE: string;
   RADAR_URL_TEMPLATE: string;
   RADAR_CLOCK_URL: string;
+  // Further sources, each with its own template and clock: JSON [{"source", "urlTemplate", "clockUrl"}] (empty = none).
+  RADAR_FEEDS: string;
   INGEST_MAX_CATCHUP_FRAMES: string;
   INGEST_MAX_FRAME_BYTES: string;
   INGEST_CLOCK_SKEW_SECONDS: string;

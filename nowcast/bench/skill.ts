@@ -1,7 +1,10 @@
 // npm run --silent bench:skill -- --frames DIR [--crop LAT,LON,PIXELS | --lattice] [--models a,b] [--stride N]
-//   [--max-starts N] [--members N] [--from TIME] [--model-dir DIR] [--diagrams DIR]
+//   [--max-starts N] [--members N] [--from TIME] [--model-dir DIR] [--diagrams DIR] [--horizon-minutes M]
 // Prints exactly one JSON object on stdout; progress goes to stderr.
-// Protocol: 3 input frames, 12 leads, Marshall-Palmer, strict >, tables summed over nowcasts.
+// DIR is any source's archive (FMI, KNMI, MeteoSwiss, OPERA: ../shared/data/radar/<source>); the
+// reader is chosen by each file's format, and the leads by the source's own step: 60 minutes is
+// 12 leads at 5 minutes, 4 at 15 (OPERA). Leads are reported in minutes.
+// Protocol: 3 input frames, leads to 60 min, Marshall-Palmer, strict >, tables summed over nowcasts.
 // Every model gets contingency scores, MAE/RMSE and FSS over scales per lead; the ensemble adds
 // the Brier score with its decomposition, reliability bins, ROC, CRPS, rank histogram and
 // spread/skill; headline scores carry block-bootstrap 90 % intervals over start times
@@ -16,8 +19,21 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listCompositeFiles, readCompositeFile } from "../node/radarFiles.js";
-import { cropAround, eligibleStarts, MARSHALL_PALMER, MODEL_REGISTRY, NOWCAST_MODELS, RadarFormatError, type NowcastResult, type RadarFrame } from "../src/index.js";
-import type { EnsembleSummary } from "../src/models/ensemble.js";
+import {
+  cropAround,
+  eligibleStarts,
+  frameStepMinutes,
+  HORIZON_MINUTES,
+  leadsForHorizon,
+  MARSHALL_PALMER,
+  MODEL_REGISTRY,
+  NOWCAST_MODELS,
+  type NowcastResult,
+  RADAR_SOURCES,
+  RadarFormatError,
+  type RadarFrame,
+} from "../src/index.js";
+import { createEnsembleModel, type EnsembleSummary } from "../src/models/ensemble.js";
 import type { LearnedModelMetadata } from "../src/models/learned.js";
 import { worstReliabilityGap } from "../src/verification/probabilistic.js";
 import { cropLattice, placesInCrop, PointProductAccumulator } from "../src/verification/productVerification.js";
@@ -27,12 +43,13 @@ import { median, rounded } from "./stats.js";
 import { checkTargets } from "./targets.js";
 
 const PAST_FRAMES = 3;
-const LEADS = 12;
 // BENCH_SHORT=1: a few runs only (npm test runs it so the script cannot rot; figures from it mean nothing).
 const SHORT = process.env.BENCH_SHORT === "1";
 const LATTICE = 5;
 const LATTICE_CROP_PX = 256;
 const WARMUP_RUNS = SHORT ? 1 : 10;
+/** Short mode reads only the archive's first files: enough for two starts. */
+const SHORT_FILES = 16;
 /** Warm-up stops early once it has taken this long (the ensemble and the U-Net take seconds a run). */
 const WARMUP_BUDGET_MS = 5_000;
 /** Reliability bins count towards the targets from this many cases. */
@@ -92,7 +109,8 @@ function positiveInteger(text: string, name: string): number {
 /** Every composite under dir by obstime; a corrupt file is reported and left out, like a missing one. */
 async function readReadableComposites(dir: string): Promise<RadarFrame[]> {
   const frames: RadarFrame[] = [];
-  for (const file of await listCompositeFiles(dir)) {
+  const files = await listCompositeFiles(dir);
+  for (const file of SHORT ? files.slice(0, SHORT_FILES) : files) {
     try {
       frames.push(await readCompositeFile(file));
     } catch (error) {
@@ -175,6 +193,7 @@ async function main(): Promise<void> {
       from: { type: "string" },
       "model-dir": { type: "string", default: DEFAULT_MODEL_DIR },
       diagrams: { type: "string" },
+      "horizon-minutes": { type: "string", default: String(HORIZON_MINUTES) },
     },
   });
   if (!values.frames) throw new Error("--frames DIR is required");
@@ -187,7 +206,12 @@ async function main(): Promise<void> {
   for (const name of values.models.split(",")) models.push(await resolveModel(name.trim(), values["model-dir"], members));
 
   let frames = await readReadableComposites(values.frames);
-  if (frames.length === 0) throw new Error(`no readable *.pgm.gz under ${values.frames}`);
+  if (frames.length === 0) throw new Error(`no readable composite under ${values.frames}`);
+  const sources = new Set(frames.map((f) => f.source));
+  if (sources.size > 1) throw new Error(`${values.frames} mixes sources (${[...sources].join(", ")}); score one at a time`);
+  const source = RADAR_SOURCES[frames[0]!.source]!;
+  const stepMinutes = frameStepMinutes(frames);
+  const leadCount = leadsForHorizon(stepMinutes, positiveInteger(values["horizon-minutes"], "horizon-minutes"));
   if (values.crop) {
     const { lat, lon, sizePx } = parseCrop(values.crop);
     frames = frames.map((frame) => cropAround(frame, lat, lon, sizePx));
@@ -195,7 +219,7 @@ async function main(): Promise<void> {
   console.error(`${frames.length} frames, ${frames[0]!.width} x ${frames[0]!.height} px${values.lattice ? `, ${LATTICE} x ${LATTICE} lattice of ${LATTICE_CROP_PX}-pixel crops` : ""}`);
   const lattice = values.lattice ? cropLattice(frames[0]!, LATTICE) : null;
 
-  const starts = eligibleStarts(frames, PAST_FRAMES, LEADS);
+  const starts = eligibleStarts(frames, PAST_FRAMES, leadCount);
   const chosen = starts.sequences
     .filter((_, index) => index % stride === 0)
     .filter((s) => !from || s.past[0]!.obstime.getTime() >= from.getTime())
@@ -209,9 +233,9 @@ async function main(): Promise<void> {
     const warmupStarted = performance.now();
     const warmupPast = chosen[0] ? windows(chosen[0].past)[0]! : null;
     for (let run = 0; warmupPast && run < WARMUP_RUNS && (run === 0 || performance.now() - warmupStarted < WARMUP_BUDGET_MS); run++) {
-      await model.forecast(warmupPast, LEADS);
+      await model.forecast(warmupPast, leadCount);
     }
-    const suite = new SkillSuite(LEADS, starts.stepMinutes);
+    const suite = new SkillSuite(leadCount, starts.stepMinutes);
     const point = lattice ? new PointProductAccumulator() : null;
     const msPerNowcast: number[] = [];
     const scoredFrames = new Set<number>();
@@ -223,7 +247,7 @@ async function main(): Promise<void> {
         const windowPast = pastWindows[w]!;
         const windowFuture = futureWindows[w]!;
         const started = performance.now();
-        const result = await model.forecast(windowPast, LEADS);
+        const result = await model.forecast(windowPast, leadCount);
         msPerNowcast.push(performance.now() - started);
         suite.add(result, windowFuture.map((frame) => frame.dbz));
         point?.add(windowPast.at(-1)!, result, result.ensemble?.memberFrames, windowFuture, placesInCrop(windowPast.at(-1)!));
@@ -280,8 +304,9 @@ async function main(): Promise<void> {
     const written = await writeDiagrams(values.diagrams, scored, (path, svg) => writeFile(path, svg));
     console.error(`diagrams: ${written.join(", ")}`);
   }
-  const targets = checkTargets(scored, RELIABILITY_MIN_CASES);
-  process.stdout.write(`${JSON.stringify({ event, models: report, ...(targets.length ? { targets } : {}) })}\n`);
+  const targets = checkTargets(scored, RELIABILITY_MIN_CASES, { source: source.id, eventStart: frames[0]!.obstime, stride, cropped: Boolean(values.crop || values.lattice) });
+  const sourceReport = { id: source.id, step_minutes: stepMinutes, leads: leadCount, quantity: source.quantity, conversion: source.conversion, credit: source.credit };
+  process.stdout.write(`${JSON.stringify({ source: sourceReport, event, models: report, ...(targets.length ? { targets } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,24 @@ export const MARSHALL_PALMER: ZRelation = { a: 200, b: 1.6 };
 
 const ZR_BY_SOURCE: Readonly<Record<string, ZRelation>> = { fmi: FMI_ZR };
 
+/**
+ * The dBZ a frame stores for a dry pixel of a source that measures rain (not reflectivity):
+ * FMI's no-echo floor, far below every threshold and finite, so that interpolation stays defined.
+ */
+export const DRY_DBZ = -32;
+
+/**
+ * A rain rate as the dBZ a frame stores: frames keep reflectivity, so a source measuring rain
+ * is stored through its own Z-R relation (zrForSource) and read back exactly by it; 0 mm/h
+ * (and any rate below the floor) is DRY_DBZ, NaN (no data) stays NaN.
+ */
+export function rainRateToFrameDbz(mmPerHour: number, zr: ZRelation): number {
+  if (mmPerHour !== mmPerHour) return NaN;
+  if (!(mmPerHour > 0)) return DRY_DBZ;
+  const dbz = rainRateToDbz(mmPerHour, zr);
+  return dbz > DRY_DBZ ? dbz : DRY_DBZ;
+}
+
 /** The relation a source's displayed rain rates use; Marshall-Palmer for sources without their own. */
 export function zrForSource(source: string): ZRelation {
   return ZR_BY_SOURCE[source] ?? MARSHALL_PALMER;

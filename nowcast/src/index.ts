@@ -2,9 +2,17 @@
 export type { CompositeReader, RadarFrame } from "./io/frame.js";
 export { RadarFormatError, type RadarFormatProblem } from "./io/errors.js";
 export { FMI_SOURCE, fmiReader, readFmiPgm } from "./io/fmi.js";
+export { KNMI_CONVERSION, KNMI_SOURCE, knmiReader, readKnmiHdf5 } from "./io/knmi.js";
+export { MCH_CONVERSION, MCH_SOURCE, mchReader, readMchGif } from "./io/mch.js";
+export { ODIM_CONVERSIONS, OPERA_SOURCE, operaReader, readOdimComposite } from "./io/odim.js";
+export { RADAR_SOURCES, type RadarSource, radarSource, readComposite, sourceOfBytes, sourceOfFileName } from "./io/sources.js";
 
 export type { Georeference, Projection } from "./geo/georeference.js";
+export type { Ellipsoid } from "./geo/ellipsoid.js";
+export type { LambertAzimuthalEqualArea } from "./geo/lambertAzimuthalEqualArea.js";
 export type { PolarStereographic } from "./geo/polarStereographic.js";
+export type { SwissObliqueMercator } from "./geo/swissObliqueMercator.js";
+export { projectionFromProj4 } from "./geo/proj4.js";
 export { contains, latLonToPixel, pixelToLatLon, subGrid } from "./geo/georeference.js";
 
 export { cropAround, cropWindow } from "./crop.js";
@@ -14,11 +22,13 @@ export {
   dbzToRainRate,
   dbzToRainRateArray,
   type DecibelTransform,
+  DRY_DBZ,
   FMI_ZR,
   MARSHALL_PALMER,
   RAIN_DECIBELS,
   rainRateToDbz,
   rainRateToDbzArray,
+  rainRateToFrameDbz,
   type ZRelation,
   zrForSource,
 } from "./convert.js";
@@ -28,7 +38,7 @@ export { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "./mo
 export { DEFAULT_VARIATIONAL_OPTIONS, type VariationalOptions } from "./motion/variational.js";
 export { extrapolate } from "./extrapolation/semiLagrangian.js";
 
-export { DEFAULT_LEADS, NowcastInputError, type NowcastModel, type NowcastResult } from "./models/model.js";
+export { DEFAULT_LEADS, HORIZON_MINUTES, leadsForHorizon, leadsOrHorizon, NowcastInputError, type NowcastModel, type NowcastResult } from "./models/model.js";
 export { persistence } from "./models/persistence.js";
 export {
   createOpticalFlowModel,
@@ -73,7 +83,7 @@ export {
 } from "./verification/contingency.js";
 export { ErrorAccumulator } from "./verification/errors.js";
 export { type LeadScores, NowcastVerifier } from "./verification/nowcastVerifier.js";
-export { eligibleStarts, type EventScores, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
+export { eligibleStarts, type EventScores, frameStepMinutes, scoreNowcasts, type ScoreOptions } from "./verification/scoreNowcasts.js";
 export {
   BrierAccumulator,
   type ProbabilisticLeadScores,

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fmiReader, pixelToLatLon, RadarFormatError, type RadarFormatProblem, readFmiPgm } from "../src/index.js";
-import { eventFiles } from "./fixtures.js";
+import { fmiReader, pixelToLatLon, readFmiPgm } from "../src/index.js";
+import { eventFiles, refusalOf } from "./fixtures.js";
 
 let gzipped: Uint8Array;
 let raw: Uint8Array;
@@ -21,15 +21,7 @@ function withHeader(edit: (header: string) => string): Uint8Array {
   return new Uint8Array(Buffer.concat([Buffer.from(header, "latin1"), Buffer.from(raw.subarray(rasterStart))]));
 }
 
-async function problemOf(bytes: Uint8Array): Promise<RadarFormatProblem> {
-  try {
-    await readFmiPgm(bytes);
-  } catch (error) {
-    expect(error).toBeInstanceOf(RadarFormatError);
-    return (error as RadarFormatError).problem;
-  }
-  throw new Error("expected the reader to reject the input");
-}
+const problemOf = (bytes: Uint8Array) => refusalOf(readFmiPgm, bytes);
 
 describe("readFmiPgm on a real composite", () => {
   it("reads size, time, source and georeference", async () => {
@@ -44,7 +36,7 @@ describe("readFmiPgm on a real composite", () => {
       kind: "polar-stereographic",
       centralLongitudeDeg: 25,
       trueLatitudeDeg: 60,
-      sphereRadiusM: 6371288,
+      ellipsoid: { semiMajorAxisM: 6371288, semiMinorAxisM: 6371288 },
     });
   });
 

@@ -28,7 +28,7 @@ function frame(minutes: number, dbz: number[]): RadarFrame {
     height: 2,
     dbz: Float32Array.from(dbz),
     georef: {
-      projection: { kind: "polar-stereographic", centralLongitudeDeg: 25, trueLatitudeDeg: 60, sphereRadiusM: 6371288 },
+      projection: { kind: "polar-stereographic", centralLongitudeDeg: 25, trueLatitudeDeg: 60, ellipsoid: { semiMajorAxisM: 6371288, semiMinorAxisM: 6371288 } },
       westM: 0,
       northM: 0,
       pixelWidthM: 1000,

@@ -5,16 +5,17 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
-// Arguments a script needs to run at all (its data).
-const ARGS: Record<string, string[]> = {
-  "bench:skill": ["--frames", "../shared/data/radar/fmi", "--crop", "60.2,24.9,256", "--models", "persistence,optical-flow"],
+// Arguments a script needs to run at all (its data); a script listed with several runs runs once each.
+const skillRun = (source: string, crop: string) => ["--frames", `../shared/data/radar/${source}`, "--crop", crop, "--models", "persistence,optical-flow"];
+const ARGS: Record<string, string[][]> = {
+  "bench:skill": [skillRun("fmi", "60.2,24.9,256"), skillRun("knmi", "52.37,4.9,256"), skillRun("mch", "47.37,8.54,256"), skillRun("opera", "48.86,2.35,128")],
 };
 const names = Object.keys(scripts).filter((name) => name.startsWith("bench:"));
 const failures: string[] = [];
-for (const name of names) {
+for (const name of names) for (const args of ARGS[name] ?? [[]]) {
   const started = Date.now();
-  process.stderr.write(`▶ ${name} (short) ... `);
-  const run = spawnSync("npm", ["run", "--silent", name, "--", ...(ARGS[name] ?? [])], {
+  process.stderr.write(`▶ ${name}${args.length ? ` ${args.join(" ")}` : ""} (short) ... `);
+  const run = spawnSync("npm", ["run", "--silent", name, "--", ...args], {
     env: { ...process.env, BENCH_SHORT: "1", BENCH_MESSAGES: "300" },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

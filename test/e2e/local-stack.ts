@@ -44,8 +44,9 @@ export async function startLocalStack(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
-  // A fresh start builds the site and fits the city classifier first: minutes on a loaded 2-core machine.
-  const deadline = Date.now() + 360_000;
+  // A fresh start builds the site, fits the city classifier and ingests four radar archives through the
+  // pipeline (OPERA's frames take seconds each): minutes on a loaded 2-core machine.
+  const deadline = Date.now() + 600_000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {

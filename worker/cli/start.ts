@@ -58,11 +58,12 @@ await localStep("shipping the synthetic-data lab's vega-datasets files into loca
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
-// Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
+// Radar: one replay server per archive (FMI, KNMI, MeteoSwiss, OPERA) is an ingest feed, its clock the feed's clock.
 const radarSource = await startLocalRadarSource();
-// NOWCAST_REPLAY_UNTIL (an ISO time): bring the archive in only up to it; later frames stay with the
+// NOWCAST_REPLAY_UNTIL (an ISO time): bring the FMI archive in only up to it; later frames stay with the
 // replay server for whoever moves its clock (npm run bench:live plays them one frame at a time).
-if (process.env.NOWCAST_REPLAY_UNTIL) radarSource.last = new Date(process.env.NOWCAST_REPLAY_UNTIL);
+const fmiFeed = radarSource.feeds.find((f) => f.source === "fmi");
+if (process.env.NOWCAST_REPLAY_UNTIL && fmiFeed) fmiFeed.last = new Date(process.env.NOWCAST_REPLAY_UNTIL);
 // The inference container (ensemble, learned models) as a plain local process: no Docker engine here.
 console.log("\n▶ starting the inference service (container/src, as a local process)");
 const inference = await startLocalInferenceServer({ port: Number(process.env.INFERENCE_PORT ?? 0) }).catch((error: Error) =>
@@ -87,7 +88,7 @@ dev.on("exit", (code) => {
 function stopAll(signal: NodeJS.Signals = "SIGTERM"): void {
   dev.kill(signal);
   void weatherReplay?.close();
-  void radarSource.replay.close();
+  void radarSource.close();
   void inference.close();
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(signal));
@@ -104,12 +105,14 @@ while (!ready) {
   const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
   if (ok) {
     ready = true;
-    console.log(`\n▶ ingesting the radar archive through the pipeline (replay ${radarSource.replay.url} -> cron -> R2 -> queue -> D1)`);
+    console.log(`\n▶ ingesting the radar archives through the pipeline (replays ${radarSource.feeds.map((f) => `${f.source} ${f.replay.url}`).join(", ")} -> cron -> R2 -> queue -> D1)`);
     const radar = await ingestArchive(base, radarSource, DEMO_USER).catch((error: Error) => {
       dev.kill("SIGTERM");
       return die(`radar ingest: ${error.message}`);
     });
-    console.log(`radar: newest frame ${radar.newestStored ?? "none"}; ${radar.runs.stored} frames stored in ${radar.runs.count} runs, ${radar.frames} rows in D1 so far (the rest within the queue's batch timeout), ${radar.refused.total} refused`);
+    for (const r of radar) {
+      console.log(`radar ${r.source}: newest frame ${r.newestStored ?? "none"}; ${r.runs.stored} frames stored in ${r.runs.count} runs, ${r.frames} rows in D1 so far (the rest within the queue's batch timeout), ${r.refused.total} refused`);
+    }
     console.log(`
 Nowcast Edge is running.
   Site:      ${base}/
@@ -117,7 +120,7 @@ Nowcast Edge is running.
   API docs:  ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)
   Health:    ${base}/api/health
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
-  Radar:     ${base}/api/admin/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
+  Radar:     ${base}/api/admin/ingest/status?source=fmi|knmi|mch|opera (admin)   (source: replay ${fmiFeed?.replay.url ?? "none"}, clock: POST <replay>/__clock {"now": iso}; every replay: ${radarSource.feeds.map((f) => `${f.source} ${f.replay.url}`).join("; ")})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);

@@ -1,10 +1,11 @@
-// Serves the real FMI composites under the archive's URL layout
-// (/{YYYYMMDD}/{YYYYMMDDHHMM}_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz), as
-// the radar source does, but with its own clock: only frames observed up to
+// Serves one source's real composites under the archive's URL layout
+// (/{YYYYMMDD}/{file name}, e.g. /20160928/201609281445_fmi.radar.composite.lowest_FIN_SUOMI1.pgm.gz;
+// source-url.ts has each source's template), as the radar source does, but with its own clock: only frames observed up to
 // the replay time exist. The local product and the tests use it instead of the
 // network. POST /__clock {"now": iso} moves the clock; GET /__clock reads it.
 import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
+import { stamp } from "../radar/frame-store";
 import { listRadarFiles, RADAR_DIR } from "./radar-files";
 
 export interface ReplayServer {
@@ -15,7 +16,7 @@ export interface ReplayServer {
 
 export async function startRadarReplay(options: { dir?: string; now?: Date; port?: number } = {}): Promise<ReplayServer> {
   const files = listRadarFiles(options.dir ?? RADAR_DIR);
-  const byPath = new Map(files.map((f) => [`/${f.name.slice(0, 8)}/${f.name}`, f]));
+  const byPath = new Map(files.map((f) => [`/${stamp(f.obstime).slice(0, 8)}/${f.name}`, f]));
   let now = options.now ?? files[files.length - 1]?.obstime ?? new Date();
 
   const server: Server = createServer(async (req, res) => {

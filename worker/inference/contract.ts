@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { NowcastResult, RadarFrame } from "../../nowcast/src/index";
 import type { EnsembleSummary } from "../../nowcast/src/models/ensemble";
 import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
+import { georeferenceSchema } from "../radar/georeference-schema";
 
 export const INFERENCE_CONTENT_TYPE = "application/vnd.nowcast-edge.inference";
 export const CONTRACT_VERSION = 1;
@@ -33,21 +34,6 @@ const arrayRef = z.object({
   dtype: z.enum(["float32", "uint8"]),
 });
 export type ArrayRef = z.infer<typeof arrayRef>;
-
-const georeferenceSchema = z.object({
-  projection: z.object({
-    kind: z.literal("polar-stereographic"),
-    centralLongitudeDeg: z.number(),
-    trueLatitudeDeg: z.number(),
-    sphereRadiusM: z.number().positive(),
-  }),
-  westM: z.number(),
-  northM: z.number(),
-  pixelWidthM: z.number().positive(),
-  pixelHeightM: z.number().positive(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-});
 
 const gridSize = { width: z.number().int().positive(), height: z.number().int().positive() };
 const modelName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a model name is lower-case letters, digits and dashes");

@@ -27,12 +27,12 @@ import { log } from "../logging";
 import { sha256Hex } from "../radar/checksum";
 import { warmForFrame } from "../nowcast/warmup";
 import { requestVerification } from "../verification/job";
-import { advanceLatest, radarFrameKey, stamp } from "../radar/frame-store";
+import { advanceLatest, radarFrameKey, rawHttpMetadata, stamp } from "../radar/frame-store";
 import { counterStatement, refusedCounter, sourceCounter, type CounterUpdate } from "./counters";
 import { compositeExists, fetchComposite, ingestClock } from "./fetch";
 import { frameKey, type RadarFrameJob } from "./message";
 import { frameParameters } from "./parameters";
-import { ingestSettings, type IngestSettings } from "./settings";
+import { ingestSettings, type IngestSettings, type RadarFeed } from "./settings";
 import { floorToStep, radarSources, templateProblem, type RadarSourceAdapter } from "./sources";
 
 /** Why a fetched file was not stored: the decoder's problems plus the ingest's own checks. */
@@ -85,7 +85,7 @@ SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(va
   json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
 FROM json_each(?1) WHERE true`;
 
-const STAMP_IN_KEY = /\/(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.pgm\.gz$/;
+const STAMP_IN_KEY = /\/(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.[a-z0-9.]+$/;
 const DAY_MS = 86_400_000;
 
 /** Raw frames stored in R2 for observation times in [from, to]: time -> upload time. */
@@ -139,12 +139,16 @@ class IngestRun {
     readonly env: Env,
     readonly settings: IngestSettings,
     readonly source: RadarSourceAdapter,
-    readonly template: string,
+    readonly feed: RadarFeed,
   ) {}
+
+  get template(): string {
+    return this.feed.urlTemplate;
+  }
 
   async execute(scheduledAt: Date): Promise<void> {
     const { env, settings, source } = this;
-    const clock = await ingestClock(settings.clockUrl, scheduledAt, settings.fetchTimeoutMs);
+    const clock = await ingestClock(this.feed.clockUrl, scheduledAt, settings.fetchTimeoutMs);
     this.clock = clock;
     const step = source.stepMs;
     const head = floorToStep(clock.getTime(), step);
@@ -275,7 +279,7 @@ class IngestRun {
     const message = this.message(frame, bytes, sha256, await this.previousOf(t));
     const put = await env.FRAMES.put(key, bytes, {
       onlyIf: { etagDoesNotMatch: "*" },
-      httpMetadata: { contentType: "image/x-portable-graymap", contentEncoding: "gzip" },
+      httpMetadata: rawHttpMetadata(source.id),
       customMetadata: { source: source.id, obstime: frame.obstime.toISOString(), sha256 },
       sha256,
     });
@@ -318,7 +322,7 @@ class IngestRun {
       finishedAt: finished.toISOString(),
       durationMs: finished.getTime() - this.started.getTime(),
       clock: this.clock?.toISOString() ?? null,
-      clockSource: this.settings.clockUrl ? "source" : "real-time",
+      clockSource: this.feed.clockUrl ? "source" : "real-time",
       mode: this.mode,
       candidates: this.candidates.map((t) => new Date(t).toISOString()),
       fetched: this.fetched,
@@ -365,20 +369,39 @@ class IngestRun {
   }
 }
 
-/** The ingest cron job; null when ingest is off or misconfigured (logged). */
+/**
+ * The ingest cron job: one run per feed, one after the other (each on its own source's slots,
+ * clock and catch-up window); a feed that is off or misconfigured is left out (logged).
+ */
+export async function runIngestFeeds(env: Env, scheduledAt: Date): Promise<IngestRunReport[]> {
+  const settings = ingestSettings(env);
+  if (!settings.feeds.length) log("info", "radar ingest is off: no feed has a URL template");
+  const reports: IngestRunReport[] = [];
+  for (const feed of settings.feeds) {
+    const report = await runFeed(env, settings, feed, scheduledAt);
+    if (report) reports.push(report);
+  }
+  return reports;
+}
+
+/** One run of the primary feed (RADAR_SOURCE); null when it is off or misconfigured (logged). */
 export async function runIngest(env: Env, scheduledAt: Date): Promise<IngestRunReport | null> {
   const settings = ingestSettings(env);
   if (!settings.urlTemplate) {
     log("info", "radar ingest is off: RADAR_URL_TEMPLATE is empty");
     return null;
   }
-  const source = radarSources[settings.source];
-  const problem = source ? templateProblem(settings.urlTemplate) : `no adapter for radar source "${settings.source}"`;
+  return runFeed(env, settings, { source: settings.source, urlTemplate: settings.urlTemplate, clockUrl: settings.clockUrl }, scheduledAt);
+}
+
+async function runFeed(env: Env, settings: IngestSettings, feed: RadarFeed, scheduledAt: Date): Promise<IngestRunReport | null> {
+  const source = radarSources[feed.source];
+  const problem = source ? templateProblem(feed.urlTemplate) : `no adapter for radar source "${feed.source}"`;
   if (!source || problem) {
-    log("error", "radar ingest misconfigured", { source: settings.source, template: settings.urlTemplate, problem });
+    log("error", "radar ingest misconfigured", { source: feed.source, template: feed.urlTemplate, problem });
     return null;
   }
-  const run = new IngestRun(env, settings, source, settings.urlTemplate);
+  const run = new IngestRun(env, settings, source, feed);
   try {
     await run.execute(scheduledAt);
   } catch (error) {

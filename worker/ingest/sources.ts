@@ -1,14 +1,14 @@
 // Radar sources the ingest can fetch from. A source adapter knows its composites'
-// cadence, where one lives for an observation time (from the configured URL
-// template) and how to decode it; FMI's open data composites are the first.
-import { FMI_ZR, type RadarFrame, type ZRelation } from "../../nowcast/src/index";
-import { decodeFrame, FRAME_STEP_MINUTES } from "../radar/frame-store";
-import { radarFrameUrl } from "../radar/source-url";
+// cadence (the source's own step), where one lives for an observation time (from the
+// configured URL template) and how to decode it; one per source of the engine's registry.
+import { RADAR_SOURCES, type RadarFrame, type ZRelation, zrForSource } from "../../nowcast/src/index";
+import { decodeFrame } from "../radar/frame-store";
+import { radarFrameUrl, templateHasTime } from "../radar/source-url";
 
 export interface RadarSourceAdapter {
   /** The source id used in R2 keys, D1 rows and the newest-frame pointer. */
   id: string;
-  /** Time between consecutive composites. */
+  /** Time between consecutive composites: the ingest's schedule of slots for this source. */
   stepMs: number;
   /** Z-R relation of the source's rain rates. */
   zr: ZRelation;
@@ -18,19 +18,22 @@ export interface RadarSourceAdapter {
   decode(bytes: Uint8Array): Promise<RadarFrame>;
 }
 
-const fmi: RadarSourceAdapter = {
-  id: "fmi",
-  stepMs: FRAME_STEP_MINUTES * 60_000,
-  zr: FMI_ZR,
-  url: radarFrameUrl,
-  decode: (bytes) => decodeFrame("fmi", bytes),
-};
-
-export const radarSources: Readonly<Record<string, RadarSourceAdapter>> = { fmi };
+export const radarSources: Readonly<Record<string, RadarSourceAdapter>> = Object.fromEntries(
+  Object.values(RADAR_SOURCES).map((source) => [
+    source.id,
+    {
+      id: source.id,
+      stepMs: source.stepMinutes * 60_000,
+      zr: zrForSource(source.id),
+      url: radarFrameUrl,
+      decode: (bytes: Uint8Array) => decodeFrame(source.id, bytes),
+    } satisfies RadarSourceAdapter,
+  ]),
+);
 
 /** Why a URL template cannot be used, or null when it can. */
 export function templateProblem(template: string): string | null {
-  if (!template.includes("{stamp}")) return "it has no {stamp} placeholder";
+  if (!templateHasTime(template)) return "it has no {stamp} (or {jjj} and {hhmm}) placeholder";
   try {
     const url = new URL(radarFrameUrl(template, new Date(0)));
     if (url.protocol !== "http:" && url.protocol !== "https:") return `it is not an http(s) URL (${url.protocol})`;

@@ -9,13 +9,14 @@ import { CONSUMER, refusedCounter, sourceCounter } from "./counters";
 import { ingestClock } from "./fetch";
 import type { IngestRunReport } from "./run";
 import { lastRunKey } from "./run";
-import { ingestSettings } from "./settings";
+import { feedOf, ingestSettings } from "./settings";
 import { radarSources } from "./sources";
 
 const HOUR_MS = 3_600_000;
 
 export async function ingestStatus(env: Env, db: Db, source: string) {
   const settings = ingestSettings(env);
+  const feed = feedOf(settings, source);
   const stepMs = radarSources[source]?.stepMs ?? 300_000;
   const [newest] = await db
     .select({ key: radarFrames.key, obstime: radarFrames.obstime, ingestedAt: radarFrames.ingestedAt })
@@ -34,7 +35,7 @@ export async function ingestStatus(env: Env, db: Db, source: string) {
     db.select().from(ingestRefusals).where(eq(ingestRefusals.source, source)).orderBy(desc(ingestRefusals.id)).limit(20),
     env.CACHE.get<IngestRunReport>(lastRunKey(source), "json"),
     latestRadar(env, source),
-    ingestClock(settings.clockUrl, new Date(), settings.fetchTimeoutMs).catch(() => null),
+    ingestClock(feed?.clockUrl ?? null, new Date(), settings.fetchTimeoutMs).catch(() => null),
   ]);
   const value = new Map(counters.map((c) => [c.name, c.value]));
   const get = (name: string) => value.get(name) ?? 0;
@@ -50,13 +51,13 @@ export async function ingestStatus(env: Env, db: Db, source: string) {
 
   return {
     source,
-    enabled: settings.urlTemplate !== null,
+    enabled: feed !== null,
     settings: {
       maxCatchupFrames: settings.maxCatchupFrames,
       maxFrameBytes: settings.maxFrameBytes,
       clockSkewSeconds: settings.clockSkewMs / 1000,
     },
-    clock: { now: clock?.toISOString() ?? null, source: settings.clockUrl ? ("source" as const) : ("real-time" as const) },
+    clock: { now: clock?.toISOString() ?? null, source: feed?.clockUrl ? ("source" as const) : ("real-time" as const) },
     newestFrame: newest ? { key: newest.key, obstime: newest.obstime.toISOString(), ingestedAt: newest.ingestedAt.toISOString() } : null,
     newestStored: pointer?.obstime.toISOString() ?? null,
     lagSeconds: newest && clock ? Math.round((clock.getTime() - newest.obstime.getTime()) / 1000) : null,

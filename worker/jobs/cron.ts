@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { log } from "../logging";
 import { startWarmup } from "../nowcast/warmup";
 import { weatherCronJobs } from "../weather/cron";
-import { runIngest } from "../ingest/run";
+import { runIngestFeeds } from "../ingest/run";
 import { runRetention } from "../retention/run";
 
 /** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
@@ -16,7 +16,7 @@ const cronJobs: Record<string, CronJob> = {
     await startWarmup(env, scheduledAt);
   },
   [CRON_INGEST]: async (scheduledAt, env) => {
-    await runIngest(env, scheduledAt);
+    await runIngestFeeds(env, scheduledAt);
   },
   [CRON_RETENTION]: async (scheduledAt, env) => {
     await runRetention(env, scheduledAt);

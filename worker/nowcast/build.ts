@@ -1,7 +1,7 @@
 // A nowcast from its inputs: frames and the model's result in, the payload, its D1 row and
 // its images out. No I/O: the service gathers the inputs (worker/nowcast/service.ts) and the
 // store saves the output (worker/nowcast/store.ts).
-import { latLonToPixel, pointForecast, rainEvents, type RadarFrame } from "../../nowcast/src/index";
+import { HORIZON_MINUTES, latLonToPixel, leadsForHorizon, pointForecast, radarSource, rainEvents, type RadarFrame } from "../../nowcast/src/index";
 import type { InferenceResult } from "../inference/contract";
 import { probabilitySeries } from "../inference/probability";
 import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./assets";
@@ -11,11 +11,18 @@ import { summarize } from "./summary";
 import { FORECAST_RECORD_NAME, forecastRecordOf } from "../verification/record";
 
 export const CROP_PX = 256;
-export const LEADS = 12;
 /** Frames the motion is estimated from. */
 export const MOTION_FRAMES = 3;
-/** The observed hour shown before the forecast: 12 frames at 5 minutes. */
-export const OBSERVED_FRAMES = 12;
+
+/** Leads of a nowcast at the source's step: the hour ahead (12 at 5 minutes, 4 at 15). */
+export function leadsAt(stepMinutes: number): number {
+  return leadsForHorizon(stepMinutes, HORIZON_MINUTES);
+}
+
+/** The observed hour shown before the forecast, in frames of the source's step (12 at 5 minutes, 4 at 15). */
+export function observedFramesAt(stepMinutes: number): number {
+  return Math.max(MOTION_FRAMES, leadsForHorizon(stepMinutes, HORIZON_MINUTES));
+}
 export const POINT_RADIUS_PX = 2;
 export const RAIN_THRESHOLD_MM_PER_HOUR = 0.5;
 
@@ -24,8 +31,10 @@ export interface NowcastInputs {
   issuedAt: Date;
   source: string;
   radarTime: Date;
+  /** Where the source has data, from its newest frame (frame-store LatestRadar.outline). */
+  coverageOutline: [number, number][];
   location: IndexedLocation;
-  /** Crops of the observed hour, one per 5-minute slot, oldest first; null where a frame is missing. */
+  /** Crops of the observed hour, one per slot of the source's step, oldest first; null where a frame is missing. */
   observed: readonly (RadarFrame | null)[];
   result: InferenceResult;
   /** The backend that computed `result`. */
@@ -83,6 +92,11 @@ function meanMotion(result: { motion?: { u: Float32Array; v: Float32Array } }) {
   return n ? { meanUPxPerStep: Math.round((su / n) * 1000) / 1000, meanVPxPerStep: Math.round((sv / n) * 1000) / 1000 } : null;
 }
 
+function radarCredit(id: string, coverageOutline: [number, number][]): NowcastPayload["radar"] {
+  const { name, credit, licence, stepMinutes, quantity } = radarSource(id);
+  return { id, name, credit, licence, stepMinutes, quantity, coverageOutline };
+}
+
 export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> {
   const { id, location, result } = input;
   const slots = input.observed.flatMap((frame, slot) => (frame ? [{ frame, slot }] : []));
@@ -115,6 +129,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     issuedAt: input.issuedAt.toISOString(),
     radarTime: input.radarTime.toISOString(),
     source: input.source,
+    radar: radarCredit(input.source, input.coverageOutline),
     model: result.model,
     backend: input.backend,
     stepMinutes: result.stepMinutes,
@@ -136,7 +151,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
       startsAt: at(events.startsInMinutes),
       stopsAt: at(events.stopsInMinutes),
       peakAt: at(events.peakInMinutes),
-      summary: summarize(events, LEADS * result.stepMinutes),
+      summary: summarize(events, result.leads * result.stepMinutes),
     },
     motion: meanMotion(result),
     frames: {

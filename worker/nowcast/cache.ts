@@ -6,6 +6,8 @@ import type { NowcastPayload } from "./payload";
 export interface CachedNowcast {
   json: string;
   nowcastId: string;
+  /** The radar source the nowcast was computed from (absent on entries cached before sources were named). */
+  source?: string;
   radarTimeMs: number;
   issuedAtMs: number;
   /** Its model's label when experimental (kept in the KV metadata: a hit reads it without parsing the payload). */
@@ -37,6 +39,7 @@ function toCached(payload: NowcastPayload): CachedNowcast {
   return {
     json: JSON.stringify(payload),
     nowcastId: payload.id,
+    source: payload.source,
     radarTimeMs: Date.parse(payload.radarTime),
     issuedAtMs: Date.parse(payload.issuedAt),
     ...(payload.experimental ? { experimental: payload.experimental } : {}),
@@ -58,7 +61,13 @@ export async function readCachedNowcast(env: Env, locationId: number, model: str
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
   const key = kvKey(payload.location.id, payload.model);
-  const metadata: Metadata = { nowcastId: entry.nowcastId, radarTimeMs: entry.radarTimeMs, issuedAtMs: entry.issuedAtMs, ...(entry.experimental ? { experimental: entry.experimental } : {}) };
+  const metadata: Metadata = {
+    nowcastId: entry.nowcastId,
+    source: entry.source,
+    radarTimeMs: entry.radarTimeMs,
+    issuedAtMs: entry.issuedAtMs,
+    ...(entry.experimental ? { experimental: entry.experimental } : {}),
+  };
   await env.CACHE.put(key, entry.json, { expirationTtl: KV_TTL_SECONDS, metadata });
   remember(key, entry);
   return entry;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { experimentalLabelSchema } from "../inference/contract";
+import { georeferenceSchema as radarGeoreferenceSchema } from "../radar/georeference-schema";
 
 const isoTime = z.string().datetime();
 
@@ -18,22 +19,20 @@ export const rainEventsSchema = z.object({
 const frameLink = z.object({ time: isoTime, url: z.string() });
 
 /** The engine's Georeference: where the frames' pixels lie, so a map can be drawn under them. */
-export const georeferenceSchema = z
+export const georeferenceSchema = radarGeoreferenceSchema.openapi("Georeference");
+
+/** Which radar source a nowcast comes from, what the map must credit, and where the source has data. */
+export const radarSourceSchema = z
   .object({
-    projection: z.object({
-      kind: z.literal("polar-stereographic"),
-      centralLongitudeDeg: z.number(),
-      trueLatitudeDeg: z.number(),
-      sphereRadiusM: z.number(),
-    }),
-    westM: z.number(),
-    northM: z.number(),
-    pixelWidthM: z.number(),
-    pixelHeightM: z.number(),
-    width: z.number().int(),
-    height: z.number().int(),
+    id: z.string().openapi({ example: "knmi" }),
+    name: z.string().openapi({ example: "KNMI radar composite (the Netherlands)" }),
+    credit: z.string().openapi({ description: "The credit line the source's licence asks for wherever its images are shown", example: "KNMI" }),
+    licence: z.string(),
+    stepMinutes: z.number().openapi({ description: "The source's own time step: observed frames and forecast leads are this far apart", example: 5 }),
+    quantity: z.enum(["reflectivity", "accumulation", "rain rate"]).openapi({ description: "What the source's files carry before conversion to rain rate" }),
+    coverageOutline: z.array(z.tuple([z.number(), z.number()])).openapi({ description: "A closed [lon, lat] ring around where the source's newest composite has data" }),
   })
-  .openapi("Georeference");
+  .openapi("RadarSource");
 
 /** Set for a learned model not shown to beat optical flow on events it never saw: why, its measured skill, the data it saw. */
 export const experimentalLabel = experimentalLabelSchema.openapi("ExperimentalModel", {
@@ -47,7 +46,8 @@ export const nowcastPayloadSchema = z
     id: z.string(),
     issuedAt: isoTime,
     radarTime: isoTime.openapi({ description: "Observation time of the newest radar frame the nowcast starts from" }),
-    source: z.string(),
+    source: z.string().openapi({ description: "The radar source the nowcast was computed from (radar.id)", example: "knmi" }),
+    radar: radarSourceSchema,
     model: z.string(),
     backend: z.string(),
     stepMinutes: z.number(),

@@ -7,9 +7,9 @@ import type { Db, Env } from "../env";
 import { type InferenceConfig, type InferenceRoute, inferenceConfig, routeModel } from "../inference/config";
 import { infer, inferEmbedded, type Inference, type InferenceFallback, InferenceUnavailableError } from "../inference/router";
 import { log } from "../logging";
-import { DEFAULT_RADAR_SOURCE, inCoverage, latestRadar, loadFrameWindow, type LatestRadar } from "../radar/frame-store";
+import { latestRadars, loadFrameWindow, type LatestRadar, servingRadar, stepMinutesOf } from "../radar/frame-store";
 import { observedImageKey } from "./assets";
-import { buildNowcast, CROP_PX, LEADS, MOTION_FRAMES, OBSERVED_FRAMES } from "./build";
+import { buildNowcast, CROP_PX, leadsAt, MOTION_FRAMES, observedFramesAt } from "./build";
 import { yieldToRequests } from "./cooperate";
 import { readCachedNowcast, type CachedNowcast } from "./cache";
 import type { IndexedLocation } from "./location-index";
@@ -18,10 +18,20 @@ import { countRequest } from "./popularity";
 import { nowcastSettings } from "./settings";
 import { saveNowcast, storedObservedImages } from "./store";
 
-/** The newest radar frame; none yet is a domain error (the route answers 503). */
-export async function requireLatestRadar(env: Env): Promise<LatestRadar> {
-  const latest = await latestRadar(env, DEFAULT_RADAR_SOURCE);
-  if (!latest) throw new DomainError("unavailable", "no_radar_data", "no radar frames have been ingested yet", 60);
+/** The newest frame of every source; none yet is a domain error (the route answers 503). */
+export async function requireLatestRadars(env: Env): Promise<LatestRadar[]> {
+  const latests = await latestRadars(env);
+  if (!latests.length) throw new DomainError("unavailable", "no_radar_data", "no radar frames have been ingested yet", 60);
+  return latests;
+}
+
+/**
+ * The newest frame of the source that serves a place: the national composite where one covers
+ * it, OPERA elsewhere; outside every source's coverage mask is the caller's error (422).
+ */
+export async function servingRadarAt(env: Env, lat: number, lon: number): Promise<LatestRadar> {
+  const latest = servingRadar(await requireLatestRadars(env), lat, lon);
+  if (!latest) throw new DomainError("unprocessable", "outside_coverage", `${lat}, ${lon} is outside every radar composite's coverage`);
   return latest;
 }
 
@@ -40,7 +50,7 @@ const inflight = new Map<string, Promise<Outcome>>();
  * who asks for the same nowcast while it runs.
  */
 export function ensureNowcast(env: Env, db: Db, location: IndexedLocation, latest: LatestRadar, route: InferenceRoute): Promise<Outcome> {
-  const key = `${location.id}|${route.model}|${latest.obstime.getTime()}`;
+  const key = `${location.id}|${route.model}|${latest.source}|${latest.obstime.getTime()}`;
   const running = inflight.get(key);
   if (running) return running;
   const run = produce(env, db, location, latest, route, inferenceConfig(env)).finally(() => inflight.delete(key));
@@ -48,9 +58,9 @@ export function ensureNowcast(env: Env, db: Db, location: IndexedLocation, lates
   return run;
 }
 
-/** The observed hour cropped around the location, one entry per 5-minute slot (null: no frame). */
+/** The observed hour cropped around the location, one entry per slot of the source's step (null: no frame). */
 async function observedCrops(env: Env, latest: LatestRadar, location: IndexedLocation): Promise<(RadarFrame | null)[]> {
-  const window = await loadFrameWindow(env, latest.source, latest.obstime, OBSERVED_FRAMES);
+  const window = await loadFrameWindow(env, latest.source, latest.obstime, observedFramesAt(stepMinutesOf(latest.source)));
   return window.map((frame) => (frame ? cropAround(frame, location.lat, location.lon, CROP_PX) : null));
 }
 
@@ -62,7 +72,9 @@ async function produce(
   route: InferenceRoute,
   config: InferenceConfig,
 ): Promise<Outcome> {
-  const current = await readCachedNowcast(env, location.id, route.model);
+  const cachedNowcast = await readCachedNowcast(env, location.id, route.model);
+  // A nowcast of another source (the place changed hands) is not this source's current one.
+  const current = cachedNowcast?.source === latest.source ? cachedNowcast : null;
   if (current && current.radarTimeMs >= latest.obstime.getTime()) return { entry: current, fallback: null };
 
   const observed = await observedCrops(env, latest, location);
@@ -71,7 +83,7 @@ async function produce(
   if (past.some((f) => f === null)) {
     throw new DomainError("unavailable", "insufficient_radar_data", `the ${MOTION_FRAMES} newest radar frames are not all available`, 60);
   }
-  const input = { past: past as RadarFrame[], leads: LEADS };
+  const input = { past: past as RadarFrame[], leads: leadsAt(stepMinutesOf(latest.source)) };
   let inference: Inference;
   try {
     inference = await infer(config, route, input);
@@ -91,6 +103,7 @@ async function produce(
     issuedAt: new Date(),
     source: latest.source,
     radarTime: latest.obstime,
+    coverageOutline: latest.outline,
     location,
     observed,
     result: inference.result,
@@ -147,12 +160,10 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   const inference = inferenceConfig(env);
   // The route is decided once, here, for the whole request.
   const route = routeModel(inference, query.model || inference.defaultModel);
-  const latest = await requireLatestRadar(env);
-  if (!inCoverage(latest, query.lat, query.lon)) {
-    throw new DomainError("unprocessable", "outside_coverage", `${query.lat}, ${query.lon} is outside the radar composite's coverage`);
-  }
+  const latest = await servingRadarAt(env, query.lat, query.lon);
   const { location, distanceKm } = await servingLocation(db, query.lat, query.lon, settings.radiusKm);
-  const cached = await readCachedNowcast(env, location.id, route.model);
+  const cachedNowcast = await readCachedNowcast(env, location.id, route.model);
+  const cached = cachedNowcast?.source === latest.source ? cachedNowcast : null;
   const behindMs = cached ? latest.obstime.getTime() - cached.radarTimeMs : Infinity;
 
   let reason: CacheReason;

@@ -9,11 +9,11 @@ import type { Job } from "../jobs/registry";
 import { log } from "../logging";
 import { gazetteer } from "../places/gazetteer";
 import { retryDelaySeconds, workloads } from "../jobs/queues";
-import { inCoverage } from "../radar/frame-store";
+import { servingRadar } from "../radar/frame-store";
 import { inferenceConfig, routeModel } from "../inference/config";
 import { acquireLease, releaseLease } from "../jobs/lease";
 import { locationForPlace } from "./locations";
-import { ensureNowcast, requireLatestRadar } from "./service";
+import { ensureNowcast, requireLatestRadars } from "./service";
 import { warmupSettings } from "./settings";
 
 export const warmJobSchema = z.object({
@@ -35,13 +35,24 @@ export async function mostRequested(db: Db, since: Date, limit: number): Promise
   return rows.map((r) => r.locationId);
 }
 
-/** With no history yet: the most populous gazetteer places inside the radar's coverage. */
+/**
+ * With no history yet: the most populous gazetteer places inside each source's coverage, the
+ * places of each source in turn (round robin), so that a continental source does not crowd out
+ * the national ones.
+ */
 async function defaultLocations(db: Db, env: Env, limit: number): Promise<number[]> {
-  const latest = await requireLatestRadar(env);
-  const ids: number[] = [];
+  const latests = await requireLatestRadars(env);
+  const bySource = new Map(latests.map((latest) => [latest.source, [] as number[]]));
   for (const place of gazetteer().byPopulation()) {
-    if (ids.length >= limit) break;
-    if (inCoverage(latest, place.lat, place.lon)) ids.push((await locationForPlace(db, place.geonameId)).id);
+    const serving = servingRadar(latests, place.lat, place.lon);
+    const list = serving ? bySource.get(serving.source)! : null;
+    if (list && list.length < limit) list.push(place.geonameId);
+    if ([...bySource.values()].every((l) => l.length >= limit)) break;
+  }
+  const ids: number[] = [];
+  const lists = [...bySource.values()];
+  for (let k = 0; ids.length < limit && lists.some((l) => k < l.length); k++) {
+    for (const list of lists) if (k < list.length && ids.length < limit) ids.push((await locationForPlace(db, list[k]!)).id);
   }
   return ids;
 }
@@ -140,13 +151,14 @@ export async function warmLocations(jobs: Job<WarmJob>[], env: Env): Promise<voi
   const route = routeModel(inference, inference.defaultModel);
   for (const { body, message } of jobs) {
     try {
-      const latest = await requireLatestRadar(env);
+      const latests = await requireLatestRadars(env);
       const [location] = await db
         .select({ id: locations.id, name: locations.name, country: locations.country, lat: locations.lat, lon: locations.lon })
         .from(locations)
         .where(eq(locations.id, body.locationId));
       if (!location) throw new Error(`location ${body.locationId} does not exist`);
-      if (!inCoverage(latest, location.lat, location.lon)) throw new Error(`location ${location.id} is outside radar coverage`);
+      const latest = servingRadar(latests, location.lat, location.lon);
+      if (!latest) throw new Error(`location ${location.id} is outside radar coverage`);
       // Joins a run already under way for this nowcast; returns at once when it is current.
       await ensureNowcast(env, db, location, latest, route);
       await settle(env, db, body.runId, "done");

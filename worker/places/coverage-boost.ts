@@ -1,8 +1,8 @@
-import { inCoverage, type LatestRadar } from "../radar/frame-store";
+import { type LatestRadar, servingRadar } from "../radar/frame-store";
 
 const COVERAGE_BOOST = 100;
 
-/** Places the radar covers rank above equally good matches it cannot serve. */
-export function coverageBoost(latest: LatestRadar | null) {
-  return latest ? (lat: number, lon: number) => (inCoverage(latest, lat, lon) ? COVERAGE_BOOST : 0) : undefined;
+/** Places some radar source covers rank above equally good matches none can serve. */
+export function coverageBoost(latests: readonly LatestRadar[]) {
+  return latests.length ? (lat: number, lon: number) => (servingRadar(latests, lat, lon) ? COVERAGE_BOOST : 0) : undefined;
 }

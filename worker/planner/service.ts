@@ -7,7 +7,7 @@ import type { NowcastPayload } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
 import { coverageBoost } from "../places/coverage-boost";
 import { gazetteer } from "../places/gazetteer";
-import { latestRadar } from "../radar/frame-store";
+import { latestRadars } from "../radar/frame-store";
 import { boundMinutes } from "./clock";
 import type { Plan, planRequestSchema } from "./contract";
 import { minuteRisk } from "./risk";
@@ -35,7 +35,7 @@ export async function planDay(env: Env, ctx: ExecutionContext, db: Db, input: Pl
   let lat = input.lat;
   let lon = input.lon;
   if (input.place !== undefined) {
-    const [match] = gazetteer().search(input.place, 1, coverageBoost(await latestRadar(env)));
+    const [match] = gazetteer().search(input.place, 1, coverageBoost(await latestRadars(env)));
     if (!match) throw new UnknownPlaceError(`no place matches "${input.place}"`);
     lat = match.lat;
     lon = match.lon;

@@ -1,4 +1,4 @@
-import { contains, latLonToPixel, type Georeference, type RadarFrame } from "../../nowcast/src/index";
+import { contains, latLonToPixel, pixelToLatLon, type Georeference, type RadarFrame } from "../../nowcast/src/index";
 
 /**
  * Where a composite has data: one bit per block of blockPx x blockPx pixels,
@@ -57,4 +57,46 @@ export function covers(georef: Georeference, mask: CoverageMask, lat: number, lo
   if (col < 0 || row < 0 || col >= mask.cols || row >= mask.rows) return false;
   const bit = row * mask.cols + col;
   return ((maskBits(mask)[bit >> 3]! >> (bit & 7)) & 1) === 1;
+}
+
+/** Rows of the mask an outline samples at most: enough for a map, small enough for every payload. */
+const OUTLINE_ROWS = 48;
+
+/**
+ * A polygon around where the composite has data, as [lon, lat] pairs (closed: the first point
+ * is repeated last): down the west ends and back up the east ends of the covered blocks in
+ * sampled rows of the mask. Holes and bays narrower than a row are not traced; a map draws it
+ * as the source's coverage.
+ */
+export function coverageOutline(georef: Georeference, mask: CoverageMask): [number, number][] {
+  const bits = maskBits(mask);
+  const stride = Math.max(1, Math.ceil(mask.rows / OUTLINE_ROWS));
+  const west: [number, number][] = [];
+  const east: [number, number][] = [];
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const at = (col: number, row: number): [number, number] => {
+    const { lat, lon } = pixelToLatLon(georef, Math.min(georef.width, col * mask.blockPx), Math.min(georef.height, row * mask.blockPx));
+    return [round(lon), round(lat)];
+  };
+  for (let row = 0; row < mask.rows; row += stride) {
+    let first = -1;
+    let last = -1;
+    for (let r = row; r < Math.min(mask.rows, row + stride); r++) {
+      for (let col = 0; col < mask.cols; col++) {
+        const bit = r * mask.cols + col;
+        if ((bits[bit >> 3]! >> (bit & 7)) & 1) {
+          if (first < 0 || col < first) first = col;
+          if (col > last) last = col;
+        }
+      }
+    }
+    if (first < 0) continue;
+    const bottom = Math.min(mask.rows, row + stride);
+    west.push(at(first, row), at(first, bottom));
+    east.push(at(last + 1, row), at(last + 1, bottom));
+  }
+  if (!west.length) return [];
+  const ring = [...west, ...east.reverse()];
+  ring.push(ring[0]!);
+  return ring;
 }

@@ -1,11 +1,33 @@
-import { readFmiPgm, type Georeference, type RadarFrame } from "../../nowcast/src/index";
+import { type Georeference, RADAR_SOURCES, type RadarFrame, radarSource } from "../../nowcast/src/index";
 import type { Env } from "../env";
-import { coverageMask, covers, type CoverageMask } from "./coverage";
+import { coverageMask, coverageOutline, covers, type CoverageMask } from "./coverage";
 
-/** Composite families the store can decode; FMI is the one wired today. */
-const readers: Record<string, (bytes: Uint8Array) => Promise<RadarFrame>> = { fmi: readFmiPgm };
 export const DEFAULT_RADAR_SOURCE = "fmi";
-export const FRAME_STEP_MINUTES = 5;
+
+/** The source's own time step (5 minutes for the national composites, 15 for OPERA). */
+export function stepMinutesOf(source: string): number {
+  return radarSource(source).stepMinutes;
+}
+
+/** How each source's raw files are kept in R2: as fetched, under the source's own extension. */
+const RAW_OBJECTS: Readonly<Record<string, { extension: string; contentType: string; contentEncoding?: string }>> = {
+  fmi: { extension: "pgm.gz", contentType: "image/x-portable-graymap", contentEncoding: "gzip" },
+  knmi: { extension: "h5", contentType: "application/x-hdf5" },
+  mch: { extension: "gif", contentType: "image/gif" },
+  opera: { extension: "hdf", contentType: "application/x-hdf5" },
+};
+
+function rawObject(source: string) {
+  const raw = RAW_OBJECTS[source];
+  if (!raw) throw new Error(`no raw object layout for radar source "${source}"`);
+  return raw;
+}
+
+/** R2 httpMetadata of a source's raw composite. */
+export function rawHttpMetadata(source: string): { contentType: string; contentEncoding?: string } {
+  const { contentType, contentEncoding } = rawObject(source);
+  return contentEncoding ? { contentType, contentEncoding } : { contentType };
+}
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
@@ -19,7 +41,7 @@ export function stamp(time: Date): string {
 /** Stable R2 key of a raw composite: one object per source and observation time. */
 export function radarFrameKey(source: string, obstime: Date): string {
   const s = stamp(obstime);
-  return `radar/${source}/${s.slice(0, 4)}/${s.slice(4, 6)}/${s.slice(6, 8)}/${s}.pgm.gz`;
+  return `radar/${source}/${s.slice(0, 4)}/${s.slice(4, 6)}/${s.slice(6, 8)}/${s}.${rawObject(source).extension}`;
 }
 
 /** What the service needs to know of the newest frame without decoding it. */
@@ -28,6 +50,8 @@ export interface LatestRadar {
   obstime: Date;
   georef: Georeference;
   coverage: CoverageMask;
+  /** Where the newest composite has data, as a [lon, lat] ring (coverage.ts). */
+  outline: [number, number][];
 }
 
 /** Whether the newest composite has data at a position (see coverage.ts). */
@@ -35,10 +59,28 @@ export function inCoverage(latest: LatestRadar, lat: number, lon: number): boole
   return covers(latest.georef, latest.coverage, lat, lon);
 }
 
+/** Sources in the order they are preferred where several cover a place: national before continental. */
+const PREFERENCE = Object.values(RADAR_SOURCES)
+  .sort((a, b) => Number(a.scope === "continental") - Number(b.scope === "continental"))
+  .map((s) => s.id);
+
+/** The newest frame of every source that has one, most preferred first. */
+export async function latestRadars(env: Env): Promise<LatestRadar[]> {
+  const all = await Promise.all(PREFERENCE.map((source) => latestRadar(env, source)));
+  return all.filter((latest): latest is LatestRadar => latest !== null);
+}
+
+/** The source that serves a place: the most preferred one whose coverage mask has it; null where none does. */
+export function servingRadar(latests: readonly LatestRadar[], lat: number, lon: number): LatestRadar | null {
+  return latests.find((latest) => inCoverage(latest, lat, lon)) ?? null;
+}
+
 interface LatestPointer {
   obstime: string;
   georef: Georeference;
   coverage: CoverageMask;
+  /** Absent on pointers written before outlines were kept. */
+  outline?: [number, number][];
 }
 
 const latestKey = (source: string) => `radar:${source}:latest`;
@@ -50,7 +92,7 @@ export async function latestRadar(env: Env, source = DEFAULT_RADAR_SOURCE): Prom
   const cached = latestCache.get(source);
   if (cached && Date.now() - cached.fetchedAt < LATEST_TTL_MS) return cached.value;
   const raw = await env.CACHE.get<LatestPointer>(latestKey(source), "json");
-  const value = raw ? { source, obstime: new Date(raw.obstime), georef: raw.georef, coverage: raw.coverage } : null;
+  const value = raw ? { source, obstime: new Date(raw.obstime), georef: raw.georef, coverage: raw.coverage, outline: raw.outline ?? coverageOutline(raw.georef, raw.coverage) } : null;
   latestCache.set(source, { value, fetchedAt: Date.now() });
   return value;
 }
@@ -65,16 +107,17 @@ export async function advanceLatest(env: Env, frame: RadarFrame): Promise<boolea
 
 /** Points the newest-frame pointer at a frame, forward or back (advanceLatest only moves it forward). */
 export async function writeLatest(env: Env, frame: RadarFrame): Promise<void> {
-  const pointer: LatestPointer = { obstime: frame.obstime.toISOString(), georef: frame.georef, coverage: coverageMask(frame) };
+  const coverage = coverageMask(frame);
+  const pointer: LatestPointer = { obstime: frame.obstime.toISOString(), georef: frame.georef, coverage, outline: coverageOutline(frame.georef, coverage) };
   await env.CACHE.put(latestKey(frame.source), JSON.stringify(pointer));
   latestCache.delete(frame.source);
 }
 
 /** Decodes raw composite bytes with the source's reader (throws RadarFormatError on bad input). */
 export function decodeFrame(source: string, bytes: Uint8Array): Promise<RadarFrame> {
-  const read = readers[source];
-  if (!read) throw new Error(`no reader for radar source "${source}"`);
-  return read(bytes);
+  const known = RADAR_SOURCES[source];
+  if (!known) throw new Error(`no reader for radar source "${source}"`);
+  return known.reader.read(bytes);
 }
 
 /**
@@ -91,7 +134,7 @@ export async function storeRawFrame(
   const existing = await env.FRAMES.head(key);
   if (!existing) {
     await env.FRAMES.put(key, bytes, {
-      httpMetadata: { contentType: "image/x-portable-graymap", contentEncoding: "gzip" },
+      httpMetadata: rawHttpMetadata(frame.source),
       customMetadata: { source: frame.source, obstime: frame.obstime.toISOString(), sha256 },
       sha256,
     });
@@ -101,10 +144,19 @@ export async function storeRawFrame(
 }
 
 // Decoded full frames shared by every nowcast an isolate computes; a warm-up of
-// many places then decodes each composite once. 13 frames of 760 x 1226 float32
-// (~48 MB) cover the observed hour.
-const DECODED_CAPACITY = 13;
+// many places then decodes each composite once. The observed hour is 13 FMI frames
+// of 760 x 1226 float32 (~48 MB) or 5 OPERA frames of 1900 x 2200 (~84 MB); the
+// budget holds one such hour and evicts the least recently used frames beyond it.
+const DECODED_BUDGET_PX = 21_000_000;
 const decoded = new Map<string, Promise<RadarFrame | null>>();
+const decodedPx = new Map<string, number>();
+let decodedTotalPx = 0;
+
+function forget(key: string): void {
+  decoded.delete(key);
+  decodedTotalPx -= decodedPx.get(key) ?? 0;
+  decodedPx.delete(key);
+}
 
 async function fetchAndDecode(env: Env, source: string, key: string): Promise<RadarFrame | null> {
   const object = await env.FRAMES.get(key);
@@ -121,15 +173,25 @@ export function loadFrame(env: Env, source: string, obstime: Date): Promise<Rada
   } else {
     entry = fetchAndDecode(env, source, key);
     // A failed read must not stay cached.
-    entry.catch(() => decoded.delete(key));
+    entry.catch(() => forget(key));
+    void entry.then((frame) => {
+      if (!frame || decoded.get(key) !== entry) return;
+      decodedPx.set(key, frame.width * frame.height);
+      decodedTotalPx += frame.width * frame.height;
+      // Evict the least recently used, never the frame just decoded.
+      for (const oldest of decoded.keys()) {
+        if (decodedTotalPx <= DECODED_BUDGET_PX || oldest === key) break;
+        forget(oldest);
+      }
+    }, () => {});
   }
   decoded.set(key, entry);
-  while (decoded.size > DECODED_CAPACITY) decoded.delete(decoded.keys().next().value!);
   return entry;
 }
 
-/** Frames at `count` consecutive steps ending at `end`, oldest first; null where a frame is missing. */
+/** Frames at `count` consecutive steps of the source ending at `end`, oldest first; null where a frame is missing. */
 export function loadFrameWindow(env: Env, source: string, end: Date, count: number): Promise<(RadarFrame | null)[]> {
-  const times = Array.from({ length: count }, (_, i) => new Date(end.getTime() - (count - 1 - i) * FRAME_STEP_MINUTES * 60_000));
+  const stepMs = stepMinutesOf(source) * 60_000;
+  const times = Array.from({ length: count }, (_, i) => new Date(end.getTime() - (count - 1 - i) * stepMs));
   return Promise.all(times.map((t) => loadFrame(env, source, t)));
 }

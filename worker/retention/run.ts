@@ -14,11 +14,11 @@ import type { Env } from "../env";
 import { acquireLease, releaseLease } from "../jobs/lease";
 import { log } from "../logging";
 import { OBSERVED_PREFIX } from "../nowcast/assets";
-import { OBSERVED_FRAMES } from "../nowcast/build";
 import { nowcastIdsInUse } from "../nowcast/cache";
 import { warmupSettings } from "../nowcast/settings";
 import { forgetObservedImages } from "../nowcast/store";
-import { FRAME_STEP_MINUTES, latestRadar } from "../radar/frame-store";
+import { HORIZON_MINUTES } from "../../nowcast/src/index";
+import { latestRadar, latestRadars } from "../radar/frame-store";
 import { retentionSettings } from "./settings";
 
 export interface RetentionReport {
@@ -34,7 +34,8 @@ export interface RetentionReport {
 export const RETENTION_LEASE = "retention";
 const LAST_RUN_KEY = "retention:last-run";
 const DAY_MS = 86_400_000;
-const OBSERVED_HOUR_MS = (OBSERVED_FRAMES - 1) * FRAME_STEP_MINUTES * 60_000;
+// The observed hour a nowcast shows, whatever its source's step.
+const OBSERVED_HOUR_MS = HORIZON_MINUTES * 60_000;
 // D1 binds at most 100 parameters per statement.
 const IDS_PER_STATEMENT = 90;
 const STAMP = /\/(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(?:\/|\.)/;
@@ -91,8 +92,8 @@ async function pruneNowcasts(env: Env, nowMs: number, report: RetentionReport): 
 
   // Observed-frame images: kept while a kept nowcast (or the newest frame's hour) shows them.
   const [oldest] = await db.select({ radarTime: min(nowcasts.radarTime) }).from(nowcasts);
-  const latest = await latestRadar(env);
-  const starts = [oldest?.radarTime?.getTime(), latest?.obstime.getTime()].filter((t): t is number => t !== undefined);
+  const latests = await latestRadars(env);
+  const starts = [oldest?.radarTime?.getTime(), ...latests.map((l) => l.obstime.getTime())].filter((t): t is number => t !== undefined);
   const keepFrom = starts.length ? Math.min(...starts) - OBSERVED_HOUR_MS : nowMs;
   const observed = await keysBefore(env, OBSERVED_PREFIX, keepFrom);
   report.observedImagesDeleted = await deleteKeys(env, observed);

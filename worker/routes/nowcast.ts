@@ -4,13 +4,12 @@ import type { Db } from "../env";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { flagParam, numberParam } from "../params";
 import { gazetteer, normalizeName } from "../places/gazetteer";
-import { latestRadar, type LatestRadar } from "../radar/frame-store";
+import { latestRadars, type LatestRadar, stepMinutesOf } from "../radar/frame-store";
 import { coverageBoost } from "../places/coverage-boost";
 import { eq } from "drizzle-orm";
 import { nowcasts } from "../db/schema";
 import { assetKey, observedImageKey } from "../nowcast/assets";
-import { OBSERVED_FRAMES, OBSERVED_NAME } from "../nowcast/build";
-import { FRAME_STEP_MINUTES } from "../radar/frame-store";
+import { OBSERVED_NAME, observedFramesAt } from "../nowcast/build";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
 import { inferenceConfig } from "../inference/config";
@@ -70,10 +69,10 @@ const nowcastRoute = createRoute({
 const PLACE_CACHE_CAPACITY = 1_000;
 const placeCache = new Map<string, { lat: number; lon: number } | null>();
 
-async function resolvePlace(name: string, latest: LatestRadar | null) {
-  const key = `${normalizeName(name)}|${latest?.obstime.getTime() ?? 0}`;
+async function resolvePlace(name: string, latests: readonly LatestRadar[]) {
+  const key = `${normalizeName(name)}|${latests.map((l) => `${l.source}:${l.obstime.getTime()}`).join(",")}`;
   if (placeCache.has(key)) return placeCache.get(key)!;
-  const [match] = gazetteer().search(name, 1, coverageBoost(latest));
+  const [match] = gazetteer().search(name, 1, coverageBoost(latests));
   const value = match ? { lat: match.lat, lon: match.lon } : null;
   placeCache.set(key, value);
   while (placeCache.size > PLACE_CACHE_CAPACITY) placeCache.delete(placeCache.keys().next().value!);
@@ -109,8 +108,10 @@ async function imageKey(db: Db, id: string, name: string): Promise<string> {
   if (!observed) return assetKey(id, name);
   const slot = Number(observed[1]);
   const [row] = await db.select({ locationId: nowcasts.locationId, radarTime: nowcasts.radarTime, source: nowcasts.source }).from(nowcasts).where(eq(nowcasts.id, id));
-  if (!row || slot >= OBSERVED_FRAMES) throw new ApiError(404, "not_found", `nowcast ${id} has no ${name}`);
-  const obstime = new Date(row.radarTime.getTime() - (OBSERVED_FRAMES - 1 - slot) * FRAME_STEP_MINUTES * 60_000);
+  const stepMinutes = row ? stepMinutesOf(row.source) : 0;
+  const slots = row ? observedFramesAt(stepMinutes) : 0;
+  if (!row || slot >= slots) throw new ApiError(404, "not_found", `nowcast ${id} has no ${name}`);
+  const obstime = new Date(row.radarTime.getTime() - (slots - 1 - slot) * stepMinutes * 60_000);
   return observedImageKey(row.source, obstime, row.locationId);
 }
 
@@ -124,7 +125,7 @@ export const nowcastRoutes = createRouter()
     let lat = q.lat;
     let lon = q.lon;
     if (q.place !== undefined) {
-      const match = await resolvePlace(q.place, await latestRadar(c.env));
+      const match = await resolvePlace(q.place, await latestRadars(c.env));
       if (!match) throw new ApiError(404, "unknown_place", `no place matches "${q.place}"`);
       lat = match.lat;
       lon = match.lon;

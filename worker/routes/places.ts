@@ -4,7 +4,7 @@ import { createRouter, errorResponses, errorSchema } from "../openapi";
 import { numberParam } from "../params";
 import { gazetteer } from "../places/gazetteer";
 import { coverageBoost } from "../places/coverage-boost";
-import { inCoverage, latestRadar } from "../radar/frame-store";
+import { latestRadars, servingRadar } from "../radar/frame-store";
 
 const placeSchema = z
   .object({
@@ -14,7 +14,8 @@ const placeSchema = z
     lat: z.number(),
     lon: z.number(),
     population: z.number().int(),
-    inCoverage: z.boolean().nullable().openapi({ description: "Inside the radar composite; null before any radar frame exists" }),
+    inCoverage: z.boolean().nullable().openapi({ description: "Inside some radar source's coverage; null before any radar frame exists" }),
+    radarSource: z.string().nullable().openapi({ description: "The radar source that serves the place (national composite before OPERA); null outside coverage", example: "knmi" }),
   })
   .openapi("Place");
 
@@ -52,20 +53,26 @@ const reverseRoute = createRoute({
   },
 });
 
+function coverageOf(latests: Awaited<ReturnType<typeof latestRadars>>, lat: number, lon: number) {
+  if (!latests.length) return { inCoverage: null, radarSource: null };
+  const serving = servingRadar(latests, lat, lon);
+  return { inCoverage: serving !== null, radarSource: serving?.source ?? null };
+}
+
 export const placeRoutes = createRouter()
   .openapi(searchRoute, async (c) => {
     const { q, limit } = c.req.valid("query");
-    const latest = await latestRadar(c.env);
+    const latests = await latestRadars(c.env);
     const places = gazetteer()
-      .search(q, limit ?? 10, coverageBoost(latest))
-      .map((p) => ({ ...p, inCoverage: latest ? inCoverage(latest, p.lat, p.lon) : null }));
+      .search(q, limit ?? 10, coverageBoost(latests))
+      .map((p) => ({ ...p, ...coverageOf(latests, p.lat, p.lon) }));
     return c.json({ places }, 200);
   })
   .openapi(reverseRoute, async (c) => {
     const { lat, lon } = c.req.valid("query");
     const place = gazetteer().nearest(lat, lon);
     if (!place) throw new ApiError(404, "no_place_nearby", `no known place within 200 km of ${lat}, ${lon}`);
-    const latest = await latestRadar(c.env);
+    const latests = await latestRadars(c.env);
     const distanceKm = Math.round(place.distanceKm * 100) / 100;
-    return c.json({ place: { ...place, distanceKm, inCoverage: latest ? inCoverage(latest, place.lat, place.lon) : null } }, 200);
+    return c.json({ place: { ...place, distanceKm, ...coverageOf(latests, place.lat, place.lon) } }, 200);
   });

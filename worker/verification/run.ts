@@ -18,13 +18,18 @@ import type { ExperimentalLabel } from "../../nowcast/src/models/learned";
 import type { Env } from "../env";
 import { acquireLease, releaseLease } from "../jobs/lease";
 import { log } from "../logging";
-import { CROP_PX, LEADS } from "../nowcast/build";
-import { FRAME_STEP_MINUTES, latestRadar, loadFrameWindow } from "../radar/frame-store";
+import { CROP_PX, leadsAt } from "../nowcast/build";
+import { latestRadar, loadFrameWindow, stepMinutesOf } from "../radar/frame-store";
 import { decodeForecastRecord, FORECAST_RECORD_NAME, VERIFIED_THRESHOLDS_MM_PER_HOUR } from "./record";
 import { scoreNowcast, type NowcastScore } from "./score";
 
 export const MAX_NOWCASTS_PER_RUN = 120;
-const HOUR_MS = LEADS * FRAME_STEP_MINUTES * 60_000;
+/** A source's forecast hour: its leads at its own step (12 of 5 minutes, or 4 of 15 for OPERA). */
+function forecastHour(source: string): { leads: number; ms: number } {
+  const stepMinutes = stepMinutesOf(source);
+  const leads = leadsAt(stepMinutes);
+  return { leads, ms: leads * stepMinutes * 60_000 };
+}
 export const MISSING_FRAME_GRACE_MS = 30 * 60_000;
 /** Older nowcasts are never due (their frames may be gone); their rows are pruned a day later. */
 const DUE_WINDOW_MS = 2 * 86_400_000;
@@ -138,7 +143,7 @@ async function dueNowcasts(env: Env, source: string, newestMs: number): Promise<
       and(
         eq(nowcasts.source, source),
         isNull(nowcastVerifications.nowcastId),
-        lte(nowcasts.radarTime, new Date(newestMs - HOUR_MS)),
+        lte(nowcasts.radarTime, new Date(newestMs - forecastHour(source).ms)),
         gte(nowcasts.radarTime, new Date(newestMs - DUE_WINDOW_MS)),
       ),
     )
@@ -167,9 +172,10 @@ export async function runVerification(env: Env, source: string): Promise<Verific
     // Nowcasts of one radar time share the frames of their hour (and neighbouring times share most).
     const byRadarTime = new Map<number, DueNowcast[]>();
     for (const n of due) byRadarTime.set(n.radarTime.getTime(), [...(byRadarTime.get(n.radarTime.getTime()) ?? []), n]);
+    const hour = forecastHour(source);
     for (const [radarMs, group] of byRadarTime) {
-      const observed = await loadFrameWindow(env, source, new Date(radarMs + HOUR_MS), LEADS);
-      if (observed.some((f) => f === null) && newestMs < radarMs + HOUR_MS + MISSING_FRAME_GRACE_MS) {
+      const observed = await loadFrameWindow(env, source, new Date(radarMs + hour.ms), hour.leads);
+      if (observed.some((f) => f === null) && newestMs < radarMs + hour.ms + MISSING_FRAME_GRACE_MS) {
         report.waiting += group.length;
         continue;
       }

@@ -1,11 +1,13 @@
+import { type LambertAzimuthalEqualArea, laeaForward, laeaInverse } from "./lambertAzimuthalEqualArea.js";
 import {
   type PolarStereographic,
   polarStereographicForward,
   polarStereographicInverse,
 } from "./polarStereographic.js";
+import { somercForward, somercInverse, type SwissObliqueMercator } from "./swissObliqueMercator.js";
 
-/** Map projections a composite grid can be defined on; other composites add members here. */
-export type Projection = PolarStereographic;
+/** Map projections a composite grid can be defined on; latitudes and longitudes are WGS84. */
+export type Projection = PolarStereographic | LambertAzimuthalEqualArea | SwissObliqueMercator;
 
 /**
  * A plain, JSON-serializable description of a regular grid on a map projection.
@@ -29,6 +31,10 @@ export function projectToMap(projection: Projection, lat: number, lon: number): 
   switch (projection.kind) {
     case "polar-stereographic":
       return polarStereographicForward(projection, lat, lon);
+    case "lambert-azimuthal-equal-area":
+      return laeaForward(projection, lat, lon);
+    case "swiss-oblique-mercator":
+      return somercForward(projection, lat, lon);
   }
 }
 
@@ -36,6 +42,10 @@ export function unprojectFromMap(projection: Projection, xM: number, yM: number)
   switch (projection.kind) {
     case "polar-stereographic":
       return polarStereographicInverse(projection, xM, yM);
+    case "lambert-azimuthal-equal-area":
+      return laeaInverse(projection, xM, yM);
+    case "swiss-oblique-mercator":
+      return somercInverse(projection, xM, yM);
   }
 }
 

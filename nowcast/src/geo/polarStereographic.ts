@@ -1,6 +1,9 @@
+import { eccentricity, type Ellipsoid, RAD, wrapLongitude } from "./ellipsoid.js";
+
 /**
- * North-polar stereographic projection on a sphere (PROJ: +proj=stere +lat_0=90
- * +lat_ts=... +lon_0=... +R=...), exact closed-form formulas (Snyder 1987, eqs. 21-1..21-4).
+ * North-polar stereographic projection (PROJ: +proj=stere +lat_0=90 +lat_ts=... +lon_0=...),
+ * on a sphere or an ellipsoid, exact closed-form formulas (Snyder 1987, eqs. 21-33 to 21-41;
+ * on a sphere they reduce to eqs. 21-1 to 21-4). No false easting/northing: the pole is (0, 0).
  */
 export type PolarStereographic = {
   kind: "polar-stereographic";
@@ -8,15 +11,22 @@ export type PolarStereographic = {
   centralLongitudeDeg: number;
   /** Latitude of true scale (+lat_ts). */
   trueLatitudeDeg: number;
-  /** Radius of the sphere (+R). */
-  sphereRadiusM: number;
+  ellipsoid: Ellipsoid;
 };
 
-const RAD = Math.PI / 180;
+/** Snyder's t (eq. 15-9): tan(pi/4 - phi/2) corrected for the eccentricity. */
+function isometricT(phi: number, e: number): number {
+  const es = e * Math.sin(phi);
+  return Math.tan(Math.PI / 4 - phi / 2) / ((1 - es) / (1 + es)) ** (e / 2);
+}
 
-/** Map-plane distance from the pole per unit of tan(pi/4 - lat/2). */
-function poleScaleM(p: PolarStereographic): number {
-  return p.sphereRadiusM * (1 + Math.sin(p.trueLatitudeDeg * RAD));
+/** Map-plane distance from the pole per unit of t. */
+function poleScaleM(p: PolarStereographic, e: number): number {
+  const phiC = p.trueLatitudeDeg * RAD;
+  const mC = Math.cos(phiC) / Math.sqrt(1 - (e * Math.sin(phiC)) ** 2);
+  // At lat_ts = 90 the limit of m_c / t_c is 2 / sqrt((1+e)^(1+e) (1-e)^(1-e)) (eq. 21-33).
+  if (Math.abs(p.trueLatitudeDeg - 90) < 1e-12) return (2 * p.ellipsoid.semiMajorAxisM) / Math.sqrt((1 + e) ** (1 + e) * (1 - e) ** (1 - e));
+  return (p.ellipsoid.semiMajorAxisM * mC) / isometricT(phiC, e);
 }
 
 export function polarStereographicForward(
@@ -24,7 +34,8 @@ export function polarStereographicForward(
   latDeg: number,
   lonDeg: number,
 ): { xM: number; yM: number } {
-  const rhoM = poleScaleM(p) * Math.tan(Math.PI / 4 - (latDeg * RAD) / 2);
+  const e = eccentricity(p.ellipsoid);
+  const rhoM = poleScaleM(p, e) * isometricT(latDeg * RAD, e);
   const dLon = (lonDeg - p.centralLongitudeDeg) * RAD;
   return { xM: rhoM * Math.sin(dLon), yM: -rhoM * Math.cos(dLon) };
 }
@@ -34,13 +45,19 @@ export function polarStereographicInverse(
   xM: number,
   yM: number,
 ): { lat: number; lon: number } {
-  const rhoM = Math.hypot(xM, yM);
-  const lat = 90 - (2 * Math.atan(rhoM / poleScaleM(p))) / RAD;
+  const e = eccentricity(p.ellipsoid);
+  const t = Math.hypot(xM, yM) / poleScaleM(p, e);
+  // Eq. 7-9, iterated to convergence (exact for e = 0 after one round).
+  let phi = Math.PI / 2 - 2 * Math.atan(t);
+  for (let i = 0; i < 15; i++) {
+    const es = e * Math.sin(phi);
+    const next = Math.PI / 2 - 2 * Math.atan(t * ((1 - es) / (1 + es)) ** (e / 2));
+    if (Math.abs(next - phi) < 1e-15) {
+      phi = next;
+      break;
+    }
+    phi = next;
+  }
   const lon = p.centralLongitudeDeg + Math.atan2(xM, -yM) / RAD;
-  return { lat, lon: wrapLongitude(lon) };
-}
-
-/** Longitude in [-180, 180). */
-function wrapLongitude(lonDeg: number): number {
-  return ((((lonDeg + 180) % 360) + 360) % 360) - 180;
+  return { lat: phi / RAD, lon: wrapLongitude(lon) };
 }

@@ -57,7 +57,7 @@ function parseGeoreference(pgm: Pgm): Georeference {
     kind: "polar-stereographic",
     centralLongitudeDeg: metadataNumbers(pgm, "centrallongitude", 1)[0]!,
     trueLatitudeDeg: metadataNumbers(pgm, "truelatitude", 1)[0]!,
-    sphereRadiusM: FMI_SPHERE_RADIUS_M,
+    ellipsoid: { semiMajorAxisM: FMI_SPHERE_RADIUS_M, semiMinorAxisM: FMI_SPHERE_RADIUS_M },
   };
   const [pixelWidthM] = metadataNumbers(pgm, "metersperpixel_x", 1) as [number];
   const [pixelHeightM] = metadataNumbers(pgm, "metersperpixel_y", 1) as [number];

@@ -8,7 +8,7 @@ import { tukey } from "../noise/spectral.js";
 import { IncrementalMask } from "../postprocessing/incrementalMask.js";
 import { neighbourhoodMean } from "../point.js";
 import { type CascadeLevelSummary, DEFAULT_CASCADE_LEVELS, LagrangianCascade } from "./lagrangianCascade.js";
-import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, resultBase } from "./model.js";
+import { leadsOrHorizon, type NowcastModel, type NowcastResult, resultBase } from "./model.js";
 
 /** Thresholds of the exceedance-probability maps the product shows. */
 export const ENSEMBLE_THRESHOLDS_MM_PER_HOUR: readonly number[] = [0.5, 1, 5];
@@ -109,8 +109,8 @@ export function createEnsembleModel(overrides: Partial<EnsembleOptions> = {}): E
   return {
     name: "ensemble",
     options,
-    forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): EnsembleNowcast {
-      return forecastEnsemble(past, leads, options);
+    forecast(past: readonly RadarFrame[], leads?: number): EnsembleNowcast {
+      return forecastEnsemble(past, leadsOrHorizon(past, leads), options);
     },
   };
 }

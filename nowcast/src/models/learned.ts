@@ -1,6 +1,6 @@
 import { dbzToRainDecibels, type ZRelation } from "../convert.js";
 import type { RadarFrame } from "../io/frame.js";
-import { DEFAULT_LEADS, NowcastInputError, type NowcastResult, resultBase, validatePast } from "./model.js";
+import { leadsOrHorizon, NowcastInputError, type NowcastResult, resultBase, validatePast } from "./model.js";
 
 /**
  * Learned nowcasters: a network that maps the last few frames, normalised, to the next one,
@@ -234,7 +234,8 @@ export function createLearnedModel(metadata: LearnedModelMetadata, runner: Tenso
   return {
     name: metadata.name,
     metadata,
-    async forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): Promise<NowcastResult> {
+    async forecast(past: readonly RadarFrame[], askedLeads?: number): Promise<NowcastResult> {
+      const leads = leadsOrHorizon(past, askedLeads);
       const { analysis, stepMinutes } = validatePast(past, leads);
       if (past.length < frames) throw new NowcastInputError(`${metadata.name} needs ${frames} past frames, not ${past.length}`);
       if (Math.abs(stepMinutes - metadata.stepMinutes) > 1e-6) {

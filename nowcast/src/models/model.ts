@@ -2,8 +2,31 @@ import type { Georeference } from "../geo/georeference.js";
 import type { RadarFrame } from "../io/frame.js";
 import type { MotionField } from "../motion/field.js";
 
-/** An hour at 5-minute steps. */
+/** How far ahead a nowcast reaches, whatever the source's time step. */
+export const HORIZON_MINUTES = 60;
+/** An hour at 5-minute steps (FMI, KNMI, MeteoSwiss); OPERA's 15-minute step gives 4. */
 export const DEFAULT_LEADS = 12;
+
+/** The number of steps that reach horizonMinutes at stepMinutes. */
+export function leadsForHorizon(stepMinutes: number, horizonMinutes = HORIZON_MINUTES): number {
+  if (!(stepMinutes > 0) || !(horizonMinutes > 0)) throw new RangeError("step and horizon must be positive minutes");
+  const leads = horizonMinutes / stepMinutes;
+  if (Math.abs(leads - Math.round(leads)) > 1e-9) throw new RangeError(`a ${horizonMinutes}-minute horizon is not a whole number of ${stepMinutes}-minute steps`);
+  return Math.round(leads);
+}
+
+/** The leads asked for, or those reaching the horizon at the past frames' own step. */
+export function leadsOrHorizon(past: readonly RadarFrame[], leads?: number): number {
+  if (leads !== undefined) return leads;
+  const stepMs = past.length >= 2 ? past.at(-1)!.obstime.getTime() - past.at(-2)!.obstime.getTime() : NaN;
+  // Too few or disordered frames: validatePast names the problem.
+  if (!(stepMs > 0)) return DEFAULT_LEADS;
+  try {
+    return leadsForHorizon(stepMs / 60_000);
+  } catch (cause) {
+    throw new NowcastInputError(`the frames' ${stepMs / 60_000}-minute step does not divide the ${HORIZON_MINUTES}-minute horizon; ask for leads`, { cause });
+  }
+}
 
 export type NowcastResult = {
   model: string;
@@ -21,7 +44,10 @@ export type NowcastResult = {
   motion?: MotionField;
 };
 
-/** A nowcasting method: past frames (oldest first) in, `leads` future frames out at their time step. */
+/**
+ * A nowcasting method: past frames (oldest first) in, `leads` future frames out at their time
+ * step; without `leads`, as many as reach HORIZON_MINUTES at that step.
+ */
 export interface NowcastModel {
   readonly name: string;
   forecast(past: readonly RadarFrame[], leads?: number): NowcastResult;

@@ -3,7 +3,7 @@ import { extrapolate } from "../extrapolation/semiLagrangian.js";
 import type { RadarFrame } from "../io/frame.js";
 import type { MotionField } from "../motion/field.js";
 import { DEFAULT_MOTION_OPTIONS, estimateMotion, type MotionOptions } from "../motion/estimate.js";
-import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, NowcastInputError, resultBase, validatePast } from "./model.js";
+import { leadsOrHorizon, type NowcastModel, type NowcastResult, NowcastInputError, resultBase, validatePast } from "./model.js";
 
 export type OpticalFlowOptions = {
   /** How many of the newest past frames the motion is estimated from (at least 2). */
@@ -20,7 +20,8 @@ export function createOpticalFlowModel(options: OpticalFlowOptions = DEFAULT_OPT
   }
   return {
     name: "optical-flow",
-    forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): NowcastResult {
+    forecast(past: readonly RadarFrame[], askedLeads?: number): NowcastResult {
+      const leads = leadsOrHorizon(past, askedLeads);
       const { analysis, stepMinutes } = validatePast(past, leads);
       const motion = motionOf(past.slice(-options.motionFrames), options.motion);
       return {

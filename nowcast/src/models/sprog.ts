@@ -2,7 +2,7 @@ import type { RadarFrame } from "../io/frame.js";
 import { DisplacedSampler } from "../extrapolation/semiLagrangian.js";
 import { DEFAULT_MOTION_OPTIONS, type MotionOptions } from "../motion/estimate.js";
 import { DEFAULT_CASCADE_LEVELS, LagrangianCascade } from "./lagrangianCascade.js";
-import { DEFAULT_LEADS, type NowcastModel, type NowcastResult, resultBase } from "./model.js";
+import { leadsOrHorizon, type NowcastModel, type NowcastResult, resultBase } from "./model.js";
 
 export type SprogOptions = { motionFrames: number; motion: MotionOptions; levels: number };
 
@@ -18,7 +18,8 @@ export function createSprogModel(options: SprogOptions = DEFAULT_SPROG_OPTIONS):
   if (!Number.isInteger(options.motionFrames) || options.motionFrames < 2) throw new RangeError("motionFrames must be at least 2");
   return {
     name: "sprog",
-    forecast(past: readonly RadarFrame[], leads = DEFAULT_LEADS): NowcastResult {
+    forecast(past: readonly RadarFrame[], askedLeads?: number): NowcastResult {
+      const leads = leadsOrHorizon(past, askedLeads);
       const cascade = new LagrangianCascade(past, leads, options.motionFrames, options.motion, options.levels);
       const { width, height, analysis } = cascade;
       const sampler = new DisplacedSampler(width, height, cascade.motion);

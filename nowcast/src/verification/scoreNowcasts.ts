@@ -1,5 +1,5 @@
 import type { RadarFrame } from "../io/frame.js";
-import { DEFAULT_LEADS, type NowcastModel } from "../models/model.js";
+import { leadsForHorizon, type NowcastModel } from "../models/model.js";
 import { type LeadScores, NowcastVerifier } from "./nowcastVerifier.js";
 
 export type ScoreOptions = {
@@ -32,7 +32,9 @@ export function scoreNowcasts(
   frames: readonly RadarFrame[],
   options: Partial<ScoreOptions> = {},
 ): EventScores {
-  const { pastFrames = 3, leads = DEFAULT_LEADS, stride = 1, clock = () => performance.now(), onForecast } = options;
+  const { pastFrames = 3, stride = 1, clock = () => performance.now(), onForecast } = options;
+  // Without leads, as many as reach the horizon at the frames' own step.
+  const leads = options.leads ?? leadsForHorizon(frameStepMinutes(frames));
   if (!Number.isInteger(stride) || stride < 1) throw new RangeError("stride must be a positive integer");
   const starts = eligibleStarts(frames, pastFrames, leads);
   const chosen = starts.sequences.filter((_, index) => index % stride === 0);
@@ -53,6 +55,18 @@ export function scoreNowcasts(
   return { model: model.name, stepMinutes: starts.stepMinutes, analysisTimes, msPerNowcast, leads: verifier.scores() };
 }
 
+/** The archive's time step: the shortest gap between distinct frame times. */
+export function frameStepMinutes(frames: readonly RadarFrame[]): number {
+  const times = frames.map((f) => f.obstime.getTime()).sort((a, b) => a - b);
+  let stepMs = Infinity;
+  for (let k = 1; k < times.length; k++) {
+    const gapMs = times[k]! - times[k - 1]!;
+    if (gapMs > 0 && gapMs < stepMs) stepMs = gapMs;
+  }
+  if (!Number.isFinite(stepMs)) throw new RangeError("need frames at two or more distinct times");
+  return stepMs / 60_000;
+}
+
 /** Past and future frame sequences of every start time with complete data, by obstime. */
 export function eligibleStarts(
   frames: readonly RadarFrame[],
@@ -60,12 +74,7 @@ export function eligibleStarts(
   leads: number,
 ): { stepMinutes: number; sequences: { past: RadarFrame[]; future: RadarFrame[] }[] } {
   const sorted = [...frames].sort((a, b) => a.obstime.getTime() - b.obstime.getTime());
-  let stepMs = Infinity;
-  for (let k = 1; k < sorted.length; k++) {
-    const gapMs = sorted[k]!.obstime.getTime() - sorted[k - 1]!.obstime.getTime();
-    if (gapMs > 0 && gapMs < stepMs) stepMs = gapMs;
-  }
-  if (!Number.isFinite(stepMs)) throw new RangeError("need frames at two or more distinct times");
+  const stepMs = frameStepMinutes(sorted) * 60_000;
   const byTime = new Map(sorted.map((frame) => [frame.obstime.getTime(), frame]));
   const sequences: { past: RadarFrame[]; future: RadarFrame[] }[] = [];
   for (const analysis of byTime.values()) {
