@@ -166,7 +166,7 @@ async function runMode(name: string, vars: Record<string, string>) {
       all: { p50_ms: quantile(samples.map((s) => s.ms), 0.5), p99_ms: allP99 },
       bare_route: { path: "/api/ping", requests: bare.length, p50_ms: quantile(bare.map((s) => s.ms), 0.5), p99_ms: bareP99 },
       p99_ratio_to_bare: Math.round((allP99 / bareP99) * 100) / 100,
-      reasons: { all: reasons(samples), above_p99: reasons(samples.filter((s) => s.ms >= allP99)) },
+      reasons: { all: reasons(samples), above_p99: reasons(samples.filter((s) => Math.round(s.ms * 10) / 10 >= allP99)) },
       top50_served_from_cache_share: share(topServed, top),
       model_runs_per_frame: {
         mean: runs.length ? Math.round((runs.reduce((a, r) => a + r.runs, 0) / runs.length) * 10) / 10 : null,

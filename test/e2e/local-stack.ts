@@ -45,8 +45,9 @@ export async function startLocalStack(
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
   // A fresh start builds the site, fits the city classifier and ingests four radar archives through the
-  // pipeline (OPERA's frames take seconds each): minutes on a loaded 2-core machine.
-  const deadline = Date.now() + 600_000;
+  // pipeline (OPERA's frames take seconds each): minutes on a loaded 2-core machine
+  // (NOWCAST_STACK_START_S stretches it further).
+  const deadline = Date.now() + Number(process.env.NOWCAST_STACK_START_S ?? 600) * 1000;
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
