@@ -25,6 +25,7 @@ import { placeRoutes } from "./routes/places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
 import { synthRoutes } from "./routes/synth";
+import { etlRoutes } from "./routes/etl";
 import { weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
 import { accountRoutes } from "./routes/account";
@@ -86,6 +87,7 @@ export function createApp() {
   app.route("/", adminStorageRoutes);
   app.route("/", synthRoutes);
   app.route("/", planRoutes);
+  app.route("/", etlRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
