@@ -18,36 +18,52 @@ const MAJORITY_FORMAT_SHARE = 0.5;
 
 type Dialect = Pick<SniffRecord, "delimiter" | "quote" | "escape">;
 
-function parseSample(text: string, d: Dialect, maxRows: number): string[][] | null {
+function parseSample(text: string, d: Dialect, maxRows: number): string[][] | { error: string } {
+  // The line after the last whole record is where a never-closed quoted field began.
+  let lastLine = 0;
   try {
     return parse(text, {
-      delimiter: d.delimiter, quote: d.quote, escape: d.escape, relax_column_count: true, skip_empty_lines: true, to_line: maxRows + 1,
+      delimiter: d.delimiter, quote: d.quote, escape: d.escape, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: maxRows + 1,
+      on_record: (record: string[], context: { lines: number }) => {
+        lastLine = context.lines;
+        return record;
+      },
     }) as string[][];
-  } catch {
-    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: /quote/i.test(message) ? `line ${lastLine + 1}: a quoted field is never closed (an unbalanced quote)` : message };
   }
 }
 
 function detectDialect(text: string, options: EtlOptions): { dialect: Dialect; rows: string[][] } {
   const delimiters = options.delimiter ? [options.delimiter] : DELIMITERS;
-  const quotes = options.quote ? [options.quote] : (['"', "'"] as const);
+  // The single quote is tried only where one opens a field: a stray apostrophe is not a dialect.
+  const quotes = options.quote ? [options.quote] : /(^|[,;\t|])'/m.test(text) ? (['"', "'"] as const) : (['"'] as const);
   let best: { dialect: Dialect; rows: string[][]; score: number; columns: number } | null = null;
+  let failure: string | null = null;
   for (const delimiter of delimiters) {
     for (const quote of quotes) {
       const backslash = new RegExp(`\\\\${quote}`).test(text);
       const escape = options.escape ?? (backslash ? "\\" : quote);
       const rows = parseSample(text, { delimiter, quote, escape }, SNIFF_SAMPLE_ROWS);
-      if (!rows || rows.length === 0) continue;
+      if (!Array.isArray(rows)) {
+        failure ??= rows.error;
+        continue;
+      }
+      if (rows.length === 0) continue;
       // The modal field count and how many rows have it: a dialect that splits every row the same way wins.
       const counts = new Map<number, number>();
       for (const r of rows) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
       let modal = 0, agree = 0;
       for (const [n, c] of counts) if (c > agree || (c === agree && n > modal)) [modal, agree] = [n, c];
-      const score = modal > 1 ? agree : 0;
+      // Splitting into fields beats one column; then the most rows agreeing; then the most fields.
+      const score = (modal > 1 ? 1e9 : 0) + agree;
       if (!best || score > best.score || (score === best.score && modal > best.columns)) best = { dialect: { delimiter, quote, escape }, rows, score, columns: modal };
     }
   }
-  if (!best) throw new EtlInputError("not_csv", "no delimiter splits the file into rows of fields; it is not a CSV (an unbalanced quote?)");
+  // Every delimiter failing the same way is the file's fault, not the dialect's.
+  if (failure && (!best || best.columns <= 1)) throw new EtlInputError("unbalanced_quote", failure);
+  if (!best) throw new EtlInputError("not_csv", "no delimiter splits the file into rows of fields; it is not a CSV");
   return { dialect: best.dialect, rows: best.rows };
 }
 

@@ -15,13 +15,15 @@ export interface EtlRunParams {
 
 const RETRY: WorkflowStepConfig = { retries: { limit: 3, delay: "2 seconds", backoff: "exponential" }, timeout: "15 minutes" };
 
-/** Input errors cannot succeed on a retry: they stop the instance at once. */
-async function permanent<T>(work: () => Promise<T>): Promise<T> {
+/** Input errors cannot succeed on a retry: recorded on the run, they stop the instance at once. */
+async function permanent<T>(env: Env, runId: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof EtlInputError) throw new NonRetryableError(`${error.code}: ${error.message}`);
-    throw error;
+    if (!(error instanceof EtlInputError)) throw error;
+    const message = `${error.code}: ${error.message}`;
+    await markFailed(env, runId, message);
+    throw new NonRetryableError(message);
   }
 }
 
@@ -30,12 +32,12 @@ export class EtlWorkflow extends WorkflowEntrypoint<Env, EtlRunParams> {
     const { runId } = event.payload;
     const env = this.env;
     try {
-      const fetched = await step.do("fetch", RETRY, () => permanent(() => stepFetch(env, runId)));
+      const fetched = await step.do("fetch", RETRY, () => permanent(env, runId, () => stepFetch(env, runId)));
       if (fetched.unchanged) return { runId, status: "unchanged", sameAs: fetched.sameAs };
-      const record: SniffRecord = await step.do("sniff", RETRY, () => permanent(() => stepSniff(env, runId)));
-      const transformed: TransformOutcome = await step.do("transform", RETRY, () => permanent(() => stepTransform(env, runId, record)));
-      const loaded = await step.do("load", RETRY, () => permanent(() => stepLoad(env, runId, transformed)));
-      const exported = await step.do("export", RETRY, () => permanent(() => stepExport(env, runId)));
+      const record: SniffRecord = await step.do("sniff", RETRY, () => permanent(env, runId, () => stepSniff(env, runId)));
+      const transformed: TransformOutcome = await step.do("transform", RETRY, () => permanent(env, runId, () => stepTransform(env, runId, record)));
+      const loaded = await step.do("load", RETRY, () => permanent(env, runId, () => stepLoad(env, runId, transformed)));
+      const exported = await step.do("export", RETRY, () => permanent(env, runId, () => stepExport(env, runId)));
       return { runId, status: "succeeded", rowsLoaded: loaded.rowsLoaded, parquet: exported.key };
     } catch (error) {
       const message = error instanceof Error ? error.message.replace(/^[A-Za-z]*Error: /, "") : String(error);
