@@ -67,6 +67,25 @@ export function binaryKind(head: Uint8Array): string | null {
   return null;
 }
 
+/** Where in a chunk UTF-8 decoding first fails: the shortest prefix a strict decoder refuses, less one. */
+function firstInvalidUtf8(chunk: Uint8Array): number {
+  const fails = (n: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(chunk.subarray(0, n), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let lo = 1, hi = chunk.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
 async function checkAndStore(
   body: ReadableStream<Uint8Array>,
   target: { bucket: R2Bucket; key: string } | null,
@@ -96,7 +115,7 @@ async function checkAndStore(
       try {
         utf8.decode(chunk, { stream: true });
       } catch {
-        throw new EtlInputError("bad_encoding", `the file is not valid UTF-8 (near byte ${bytes})`);
+        throw new EtlInputError("bad_encoding", `the file is not valid UTF-8 (at byte ${bytes + firstInvalidUtf8(chunk)}); save it as UTF-8`);
       }
       bytes += chunk.length;
       if (bytes > settings.maxSourceBytes) throw tooLarge(settings.maxSourceBytes);
