@@ -102,7 +102,7 @@ export async function stepSniff(env: EtlEnv, runId: string): Promise<SniffRecord
   if (!head) throw new Error(`the raw file ${run.rawKey} is missing`);
   // Not fatal: a character cut at the sample's end lands in the partial last line, which is dropped.
   // ignoreBOM keeps a BOM in the text, so sniffing can record it.
-  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await head.arrayBuffer());
+  const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(await head.arrayBuffer());
   const record = sniff(text, job.options, (run.bytes ?? 0) <= SNIFF_SAMPLE_BYTES);
   await recordStep(db, runId, "sniff", performance.now() - started, { schema: record });
   return record;
