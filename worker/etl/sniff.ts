@@ -3,7 +3,7 @@
 // type as the first rung of the ladder (boolean, integer, real, date, timestamp, text) that every
 // non-null sampled value fits, then the header (a first row that does not fit the types below it).
 // Every setting the job's options name overrides the detected one; the result is the run's record.
-import { parse } from "csv-parse/sync";
+import Papa from "papaparse";
 import { DELIMITERS, type EtlOptions, type SniffColumn, type SniffRecord } from "./contract";
 import { EtlInputError } from "./settings";
 import {
@@ -19,20 +19,16 @@ const MAJORITY_FORMAT_SHARE = 0.5;
 type Dialect = Pick<SniffRecord, "delimiter" | "quote" | "escape">;
 
 function parseSample(text: string, d: Dialect, maxRows: number): string[][] | { error: string } {
-  // The line after the last whole record is where a never-closed quoted field began.
-  let lastLine = 0;
-  try {
-    return parse(text, {
-      delimiter: d.delimiter, quote: d.quote, escape: d.escape, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: maxRows + 1,
-      on_record: (record: string[], context: { lines: number }) => {
-        lastLine = context.lines;
-        return record;
-      },
-    }) as string[][];
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { error: /quote/i.test(message) ? `line ${lastLine + 1}: a quoted field is never closed (an unbalanced quote)` : message };
+  const parsed = Papa.parse<string[]>(text, { delimiter: d.delimiter, quoteChar: d.quote, escapeChar: d.escape, skipEmptyLines: true, preview: maxRows + 1 });
+  const missing = parsed.errors.find((e) => e.code === "MissingQuotes");
+  if (missing) {
+    // The error's index is just past the quote that never closes: its line is where the trouble starts.
+    const at = missing.index ?? 0;
+    let line = 1;
+    for (let i = text.indexOf("\n"); i >= 0 && i < at; i = text.indexOf("\n", i + 1)) line++;
+    return { error: `line ${line}: a quoted field is never closed (an unbalanced quote)` };
   }
+  return parsed.data;
 }
 
 function detectDialect(text: string, options: EtlOptions): { dialect: Dialect; rows: string[][] } {
