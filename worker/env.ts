@@ -68,6 +68,8 @@ export interface Env {
   ETL_MAX_SOURCE_BYTES: string;
   ETL_MAX_LINE_BYTES: string;
   ETL_FETCH_TIMEOUT_MS: string;
+  /** The demo's local replay server of real CSVs (npm start sets it; the data page offers its files). */
+  CSV_REPLAY_URL?: string;
   /** The Cloudflare Container's Durable Object namespace; bound in [env.production] only. */
   INFERENCE_CONTAINER?: DurableObjectNamespace<import("./inference/container-class").InferenceContainer>;
 }
