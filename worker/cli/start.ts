@@ -12,6 +12,7 @@ import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
 import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
 import { startLocalInferenceServer } from "../../container/src/local";
 import { shipVegaDatasets } from "../synth/cli/ship-datasets";
+import { startCsvReplay } from "../dev/csv-replay-server";
 
 const port = Number(process.env.PORT ?? 8787);
 const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
@@ -49,6 +50,8 @@ await withLocalEnv((env) => shipVegaDatasets(env));
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
+// ETL jobs: real CSVs (vega-datasets and hostile variants) from a local replay server; the data page offers them.
+const csvReplay = await startCsvReplay({ port: Number(process.env.CSV_REPLAY_PORT ?? 0) });
 // Radar: the replay server of the FMI archive is the ingest's source, its clock the ingest's clock.
 const radarSource = await startLocalRadarSource();
 // NOWCAST_REPLAY_UNTIL (an ISO time): bring the archive in only up to it; later frames stay with the
@@ -63,7 +66,7 @@ const inference = await startLocalInferenceServer({ port: Number(process.env.INF
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs,
+  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, "--var", `CSV_REPLAY_URL:${csvReplay.url}`, ...persistArgs,
   // Further flags for wrangler dev (e.g. --var NAME:value), after `npm start --`.
   ...process.argv.slice(2)], {
   stdio: ["inherit", "inherit", "inherit"],
@@ -79,6 +82,7 @@ function stopAll(signal: NodeJS.Signals = "SIGTERM"): void {
   dev.kill(signal);
   void weatherReplay?.close();
   void radarSource.replay.close();
+  void csvReplay.close();
   void inference.close();
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(signal));
@@ -110,6 +114,7 @@ Nowcast Edge is running.
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
   Radar:     ${base}/api/admin/ingest/status (admin)   (source: replay ${radarSource.replay.url}, clock: POST ${radarSource.replay.url}/__clock {"now": iso})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
+  Data jobs: ${base}/data   (CSV ETL; real CSVs from the replay ${csvReplay.url}/vega/weather.csv, hostile ones under /hostile/)
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);
   }
