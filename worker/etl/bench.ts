@@ -7,7 +7,10 @@
 // ratios to the plain parse, and the peak JS heap + array buffers above the baseline while the job
 // runs (the Worker's 128 MB isolate limit counts the same memory). Target: the job loads at least
 // 0.5 of the plain parse's rows/s, with peak memory under 128 MB.
-// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows.
+// Then the same file through the real Workflow on the local product (wrangler dev; BENCH_BASE_URL names
+// a running one, else it is started as npm start does): the run's own ms per step, as rows/s.
+// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows, and the Workflow
+// part only when BENCH_BASE_URL is given.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +21,8 @@ import { getPlatformProxy } from "wrangler";
 import * as schema from "../db/schema";
 import { etlRuns } from "../db/schema";
 import { startCsvReplay } from "../dev/csv-replay-server";
+import { DEMO_USER } from "../cli/demo-user";
+import { startLocalStack, type LocalStack } from "../../test/e2e/local-stack";
 import type { Env } from "../env";
 import { optionsSchema } from "./contract";
 import { createJob } from "./jobs";
@@ -83,6 +88,7 @@ try {
   if (loaded.rowCount !== ROWS || exported.rows !== ROWS) throw new Error(`loaded ${loaded.rowCount} and exported ${exported.rows} rows, not ${ROWS}`);
   await proxy.dispose();
 
+  const workflow = SHORT && !process.env.BENCH_BASE_URL ? null : await throughWorkflow(url, plainRowsPerSecond);
   const jobSeconds = Object.values(stepSeconds).reduce((a, b) => a + b, 0);
   const rowsPerSecond = Object.fromEntries(Object.entries(stepSeconds).map(([k, s]) => [k, Math.round(ROWS / s)]));
   const jobRowsPerSecond = ROWS / jobSeconds;
@@ -101,10 +107,53 @@ try {
     parquetBytes: exported.bytes,
     peakMemoryMb: peakMb,
     memoryMeasuredAfterGc: Boolean(gc),
+    workflow,
     targets: { jobRatioAtLeast: 0.5, jobRatioMet: jobRowsPerSecond / plainRowsPerSecond >= 0.5, peakMemoryMbUnder: MEMORY_LIMIT_MB, peakMemoryMet: peakMb < MEMORY_LIMIT_MB },
   };
   console.log(JSON.stringify(result));
 } finally {
   await replay.close();
   rmSync(state, { recursive: true, force: true });
+}
+
+/** The file through POST /api/etl/jobs and a run on the local product: the Workflow's own ms per step. */
+async function throughWorkflow(sourceUrl: string, plainRowsPerSecond: number) {
+  let stack: LocalStack | null = null;
+  let base = process.env.BENCH_BASE_URL ?? "";
+  if (!base) {
+    progress("starting the local product ...");
+    stack = await startLocalStack(".wrangler/bench-etl-state");
+    base = stack.baseUrl;
+  }
+  try {
+    const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_USER.password }) });
+    if (!login.ok) throw new Error(`demo sign-in: ${login.status}`);
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, "content-type": "application/json" };
+    const job = await fetch(`${base}/api/etl/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ name: "bench", dataset: `bench-${Date.now()}`, source: { kind: "url", url: sourceUrl } }) });
+    if (job.status !== 201) throw new Error(`job: ${job.status} ${await job.text()}`);
+    const { id } = (await job.json()) as { id: string };
+    const started = performance.now();
+    const run = (await (await fetch(`${base}/api/etl/jobs/${id}/runs`, { method: "POST", headers: auth })).json()) as { id: string };
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = (await (await fetch(`${base}/api/etl/runs/${run.id}`, { headers: auth })).json()) as { status: string; stepMs: Record<string, number>; rowsLoaded: number | null; error: string | null };
+      if (now.status === "failed") throw new Error(`the workflow run failed: ${now.error}`);
+      if (now.status !== "succeeded") {
+        if (performance.now() - started > 15 * 60_000) throw new Error("the workflow run did not finish in 15 minutes");
+        continue;
+      }
+      if (now.rowsLoaded !== ROWS) throw new Error(`the workflow loaded ${now.rowsLoaded} rows, not ${ROWS}`);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const rowsPerSecond = Object.fromEntries(Object.entries(now.stepMs).map(([k, ms]) => [k, Math.round(ROWS / (ms / 1000))]));
+      const stepsSeconds = Object.values(now.stepMs).reduce((a, b) => a + b, 0) / 1000;
+      progress(`workflow: ${JSON.stringify(now.stepMs)} ms, ${wallSeconds.toFixed(1)} s from the request to done`);
+      return {
+        stepMs: now.stepMs, rowsPerSecond,
+        ratioToPlainParse: Object.fromEntries(Object.entries(rowsPerSecond).map(([k, r]) => [k, Math.round((r / plainRowsPerSecond) * 1000) / 1000])),
+        job: { stepsSeconds: Math.round(stepsSeconds * 1000) / 1000, wallSeconds: Math.round(wallSeconds * 1000) / 1000, rowsPerSecond: Math.round(ROWS / stepsSeconds), ratioToPlainParse: Math.round((ROWS / stepsSeconds / plainRowsPerSecond) * 1000) / 1000 },
+      };
+    }
+  } finally {
+    await stack?.stop();
+  }
 }
