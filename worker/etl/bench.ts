@@ -8,10 +8,9 @@
 // runs, sampled every 2 ms (it includes garbage not yet collected, so it overstates what is live;
 // the Worker's 128 MB isolate limit counts the same kinds of memory). Target: the job loads at least
 // 0.5 of the plain parse's rows/s, with peak memory under 128 MB.
-// Then the same file through the real Workflow on the local product (wrangler dev; BENCH_BASE_URL names
-// a running one, else it is started as npm start does): the run's own ms per step, as rows/s.
-// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows, and the Workflow
-// part only when BENCH_BASE_URL is given.
+// With BENCH_BASE_URL (a running local product) or BENCH_WORKFLOW=1 (one is started as npm start does),
+// also the same file through the real Workflow on wrangler dev: the run's own ms per step, as rows/s.
+// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -90,7 +89,7 @@ try {
   if (loaded.rowCount !== ROWS || exported.rows !== ROWS) throw new Error(`loaded ${loaded.rowCount} and exported ${exported.rows} rows, not ${ROWS}`);
   await proxy.dispose();
 
-  const workflow = SHORT && !process.env.BENCH_BASE_URL ? null : await throughWorkflow(url, plainRowsPerSecond);
+  const workflow = process.env.BENCH_BASE_URL || process.env.BENCH_WORKFLOW === "1" ? await throughWorkflow(url, plainRowsPerSecond) : null;
   const jobSeconds = Object.values(stepSeconds).reduce((a, b) => a + b, 0);
   const rowsPerSecond = Object.fromEntries(Object.entries(stepSeconds).map(([k, s]) => [k, Math.round(ROWS / s)]));
   const jobRowsPerSecond = ROWS / jobSeconds;
