@@ -72,6 +72,9 @@ export default defineConfig({
             INFERENCE_TIMEOUT_MS: "60000",
             INFERENCE_FAULT_URL: inject("inferenceFaultUrl"),
             INFERENCE_DOWN_URL: inject("inferenceDownUrl"),
+            // ETL: the CSV replay server and the DuckDB Parquet reader (test/support/global-setup.ts).
+            CSV_REPLAY_URL: inject("csvReplayUrl"),
+            PARQUET_READER_URL: inject("parquetReaderUrl"),
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           },
           // The queues as wrangler.toml declares them (checked against worker/jobs/queues.ts), with

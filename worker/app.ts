@@ -26,6 +26,7 @@ import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
 import { skillRoutes } from "./routes/skill";
 import { synthRoutes } from "./routes/synth";
+import { etlRoutes } from "./routes/etl";
 import { weatherRoutes } from "./routes/weather";
 import { weatherAdminRoutes } from "./routes/weather-admin";
 import { accountRoutes } from "./routes/account";
@@ -88,6 +89,7 @@ export function createApp() {
   app.route("/", synthRoutes);
   app.route("/", planRoutes);
   app.route("/", skillRoutes);
+  app.route("/", etlRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -69,6 +69,14 @@ export interface Env {
   SIGNUP_IP_LIMITER: RateLimit;
   API_LIMITER: RateLimit;
   MODEL_RUN_LIMITER: RateLimit;
+  /** CSV ETL (worker/etl): runs started per user, one Workflow instance per run, and the fetch limits. */
+  ETL_RUN_LIMITER: RateLimit;
+  ETL_WORKFLOW: Workflow<import("./etl/workflow").EtlRunParams>;
+  ETL_MAX_SOURCE_BYTES: string;
+  ETL_MAX_LINE_BYTES: string;
+  ETL_FETCH_TIMEOUT_MS: string;
+  /** The demo's local replay server of real CSVs (npm start sets it; the data page offers its files). */
+  CSV_REPLAY_URL?: string;
   /** The Cloudflare Container's Durable Object namespace; bound in [env.production] only. */
   INFERENCE_CONTAINER?: DurableObjectNamespace<import("./inference/container-class").InferenceContainer>;
 }

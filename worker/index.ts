@@ -10,6 +10,8 @@ import { fromOutside } from "./site-internal";
 
 // The inference container's Durable Object class (Cloudflare Containers); bound in [env.production] only.
 export { InferenceContainer } from "./inference/container-class";
+// The CSV ETL job run (worker/etl/workflow.ts), bound as ETL_WORKFLOW.
+export { EtlWorkflow } from "./etl/workflow";
 
 const api = createApp();
 

@@ -9,5 +9,7 @@ declare namespace Cloudflare {
   interface Env extends WorkerEnv {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     IDP_URL: string;
+    CSV_REPLAY_URL: string;
+    PARQUET_READER_URL: string;
   }
 }

@@ -3,6 +3,8 @@ import { startIdentityProvider } from "./identity-provider";
 import { startOpenMeteoReplay } from "./open-meteo-replay";
 import { startRadarReplay } from "../../worker/dev/radar-replay-server";
 import { startRadarScenarioReplay } from "./radar-replay";
+import { startCsvReplay } from "../../worker/dev/csv-replay-server";
+import { startParquetReader } from "./parquet-reader";
 import { closedPortUrl, startFaultyInferenceServer, startTestInferenceServer } from "./inference-servers";
 
 declare module "vitest" {
@@ -14,6 +16,8 @@ declare module "vitest" {
     inferenceUrl: string;
     inferenceFaultUrl: string;
     inferenceDownUrl: string;
+    csvReplayUrl: string;
+    parquetReaderUrl: string;
   }
 }
 
@@ -34,6 +38,11 @@ export default async function setup(project: TestProject) {
   const faultyInference = await startFaultyInferenceServer();
   project.provide("inferenceFaultUrl", faultyInference.url);
   project.provide("inferenceDownUrl", await closedPortUrl());
+  // ETL: real CSVs (vega-datasets and hostile variants of them) and DuckDB reading the exported Parquet.
+  const csvReplay = await startCsvReplay();
+  project.provide("csvReplayUrl", csvReplay.url);
+  const parquetReader = await startParquetReader();
+  project.provide("parquetReaderUrl", parquetReader.url);
   return async () => {
     await idp.close();
     await weatherReplay.close();
@@ -41,5 +50,7 @@ export default async function setup(project: TestProject) {
     await radarScenarios.close();
     await inference.close();
     await faultyInference.close();
+    await csvReplay.close();
+    await parquetReader.close();
   };
 }

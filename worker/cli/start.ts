@@ -12,6 +12,7 @@ import { startOpenMeteoReplay } from "../../test/support/open-meteo-replay";
 import { describeImport, importShippedWeatherHistory } from "../weather/cli/import-history";
 import { startLocalInferenceServer } from "../../container/src/local";
 import { shipVegaDatasets } from "../synth/cli/ship-datasets";
+import { startCsvReplay } from "../dev/csv-replay-server";
 
 const port = Number(process.env.PORT ?? 8787);
 const persistArgs = statePath() ? ["--persist-to", statePath()!] : [];
@@ -58,6 +59,8 @@ await localStep("shipping the synthetic-data lab's vega-datasets files into loca
 // Weather providers answer from the local replay server (offline); NOWCAST_WEATHER_LIVE=1 asks the real ones.
 const weatherReplay = process.env.NOWCAST_WEATHER_LIVE === "1" ? null : await startOpenMeteoReplay();
 const weatherVars = weatherReplay ? ["--var", `OPEN_METEO_URL:${weatherReplay.url}`, "--var", `NWS_URL:${weatherReplay.url}`] : [];
+// ETL jobs: real CSVs (vega-datasets and hostile variants) from a local replay server; the data page offers them.
+const csvReplay = await startCsvReplay({ port: Number(process.env.CSV_REPLAY_PORT ?? 0) });
 // Radar: one replay server per archive (FMI, KNMI, MeteoSwiss, OPERA) is an ingest feed, its clock the feed's clock.
 const radarSource = await startLocalRadarSource();
 // NOWCAST_REPLAY_UNTIL (an ISO time): bring the FMI archive in only up to it; later frames stay with the
@@ -73,7 +76,7 @@ const inference = await startLocalInferenceServer({ port: Number(process.env.INF
 console.log("\n▶ starting the Worker (wrangler dev)");
 const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
   // Archived radar data behaves as live: the service's clock is the newest frame's time.
-  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, ...persistArgs,
+  "--var", "NOWCAST_CLOCK:latest-frame", "--var", `CONTAINER_URL:${inference.url}`, ...weatherVars, ...radarSource.vars, "--var", `CSV_REPLAY_URL:${csvReplay.url}`, ...persistArgs,
   // Further flags for wrangler dev (e.g. --var NAME:value), after `npm start --`.
   ...process.argv.slice(2)], {
   stdio: ["inherit", "inherit", "inherit"],
@@ -89,6 +92,7 @@ function stopAll(signal: NodeJS.Signals = "SIGTERM"): void {
   dev.kill(signal);
   void weatherReplay?.close();
   void radarSource.close();
+  void csvReplay.close();
   void inference.close();
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(signal));
@@ -122,6 +126,7 @@ Nowcast Edge is running.
   Cron:      ${base}/__scheduled?cron=0+*+*+*+*  (hourly warm-up), ${base}/__scheduled?cron=*/5+*+*+*+*  (radar ingest)
   Radar:     ${base}/api/admin/ingest/status?source=fmi|knmi|mch|opera (admin)   (source: replay ${fmiFeed?.replay.url ?? "none"}, clock: POST <replay>/__clock {"now": iso}; every replay: ${radarSource.feeds.map((f) => `${f.source} ${f.replay.url}`).join("; ")})
   Weather:   ${base}/weather   (collect: ${base}/__scheduled?cron=*/20+*+*+*+*, provider replay: ${weatherReplay?.url ?? "live"})
+  Data jobs: ${base}/data   (CSV ETL; real CSVs from the replay ${csvReplay.url}/vega/weather.csv, hostile ones under /hostile/)
   Inference: ${inference.url}/v1/models   (?model=ensemble, tinycnn or unet-gpu on /api/nowcast runs there)
 Press Ctrl+C to stop.`);
   }

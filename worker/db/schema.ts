@@ -161,3 +161,91 @@ export * from "./account-schema";
 export * from "./serving-schema";
 export * from "./synth-schema";
 export * from "./verification-schema";
+
+// CSV ETL jobs (worker/etl): a job's source, options and trigger; each run (one Cloudflare Workflow
+// instance) with its counts, ms per step and inferred schema; the rows it refused; the dataset registry.
+// A dataset's rows live in a table of its own (etl_datasets.table_name), created by the load step.
+export const etlJobs = sqliteTable(
+  "etl_jobs",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    name: text("name").notNull(),
+    // {"kind":"url","url":...} or {"kind":"upload","key":...} (an upload kept in R2)
+    source: text("source", { mode: "json" }).$type<import("../etl/contract").EtlSource>().notNull(),
+    options: text("options", { mode: "json" }).$type<import("../etl/contract").EtlOptions>().notNull(),
+    // a cron expression (UTC), or null for manual runs only
+    schedule: text("schedule"),
+    datasetId: text("dataset_id").notNull(),
+    // the last cron tick a scheduled run was started for
+    lastScheduledAt: integer("last_scheduled_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("etl_jobs_owner").on(t.ownerId), index("etl_jobs_schedule").on(t.schedule)],
+);
+
+export const etlRuns = sqliteTable(
+  "etl_runs",
+  {
+    // the Workflow instance id
+    id: text("id").primaryKey(),
+    jobId: text("job_id").notNull(),
+    ownerId: text("owner_id").notNull(),
+    trigger: text("trigger", { enum: ["manual", "cron"] }).notNull(),
+    status: text("status", { enum: ["queued", "running", "succeeded", "unchanged", "failed"] }).notNull(),
+    // the step now running (or the one that failed)
+    step: text("step"),
+    // sha-256 of the source bytes plus the options: the same input gives the same key
+    runKey: text("run_key"),
+    sourceHash: text("source_hash"),
+    etag: text("etag"),
+    bytes: integer("bytes"),
+    rowsRead: integer("rows_read"),
+    rowsLoaded: integer("rows_loaded"),
+    rowsRejected: integer("rows_rejected"),
+    stepMs: text("step_ms", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    // the sniffed (and overridden) settings: a reproducible record of how the file was read
+    schema: text("schema", { mode: "json" }).$type<import("../etl/contract").SniffRecord>(),
+    rawKey: text("raw_key"),
+    parquetKey: text("parquet_key"),
+    message: text("message"),
+    error: text("error"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("etl_runs_job_started").on(t.jobId, t.startedAt), index("etl_runs_owner").on(t.ownerId), index("etl_runs_key").on(t.jobId, t.runKey)],
+);
+
+export const etlRejects = sqliteTable(
+  "etl_rejects",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: text("run_id").notNull(),
+    line: integer("line").notNull(),
+    byteOffset: integer("byte_offset").notNull(),
+    column: text("column"),
+    expected: text("expected"),
+    raw: text("raw").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [index("etl_rejects_run").on(t.runId, t.line)],
+);
+
+export const etlDatasets = sqliteTable(
+  "etl_datasets",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    name: text("name").notNull(),
+    // the D1 table holding its rows (ds_<id>): the name SQL queries use
+    tableName: text("table_name").notNull(),
+    columns: text("columns", { mode: "json" }).$type<import("../etl/contract").DatasetColumn[]>().notNull(),
+    rowCount: integer("row_count").notNull().default(0),
+    source: text("source").notNull(),
+    lastRunId: text("last_run_id"),
+    parquetKey: text("parquet_key"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("etl_datasets_owner_name").on(t.ownerId, t.name), uniqueIndex("etl_datasets_table").on(t.tableName)],
+);

@@ -4,6 +4,9 @@ import { startWarmup } from "../nowcast/warmup";
 import { weatherCronJobs } from "../weather/cron";
 import { runIngestFeeds } from "../ingest/run";
 import { runRetention } from "../retention/run";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import { startScheduledRuns } from "../etl/jobs";
 
 /** Cron expressions from wrangler.toml [triggers], mapped to their jobs. */
 export const CRON_WARMUP = "0 * * * *";
@@ -16,7 +19,8 @@ const cronJobs: Record<string, CronJob> = {
     await startWarmup(env, scheduledAt);
   },
   [CRON_INGEST]: async (scheduledAt, env) => {
-    await runIngestFeeds(env, scheduledAt);
+    // ETL jobs' own cron schedules are checked on this 5-minute tick (worker/etl/jobs.ts).
+    await Promise.all([runIngestFeeds(env, scheduledAt), startScheduledRuns(env, drizzle(env.DB, { schema }), scheduledAt)]);
   },
   [CRON_RETENTION]: async (scheduledAt, env) => {
     await runRetention(env, scheduledAt);

@@ -7,6 +7,8 @@ import { ApiError } from "../errors";
 export const BODY_LIMITS: readonly { prefix: string; bytes: number }[] = [
   { prefix: "/api/auth/", bytes: 4 * 1024 },
   { prefix: "/api/account/", bytes: 4 * 1024 },
+  // CSV uploads for ETL jobs stream into R2 (worker/etl/source.ts checks them on the way).
+  { prefix: "/api/etl/uploads", bytes: 64 * 1024 * 1024 },
   { prefix: "/api/", bytes: 64 * 1024 },
 ];
 

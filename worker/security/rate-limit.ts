@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
  * The abuse limits, each a Workers rate-limiting binding ([[ratelimits]] in wrangler.toml, where the
  * limit per period is configured). Miniflare runs the same binding under wrangler dev and the tests.
  */
-export type Limiter = "AUTH_IP_LIMITER" | "AUTH_ACCOUNT_LIMITER" | "SIGNUP_IP_LIMITER" | "API_LIMITER" | "MODEL_RUN_LIMITER";
+export type Limiter = "AUTH_IP_LIMITER" | "AUTH_ACCOUNT_LIMITER" | "SIGNUP_IP_LIMITER" | "API_LIMITER" | "MODEL_RUN_LIMITER" | "ETL_RUN_LIMITER";
 
 /** Every [[ratelimits]] entry in wrangler.toml uses this period; the binding itself does not report it. */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
