@@ -90,4 +90,4 @@ export { type SkillLead, SkillSuite } from "./verification/skillSuite.js";
 export { cropLattice, placesInCrop, PointProductAccumulator, type PointProductScores } from "./verification/productVerification.js";
 export { fssDiagramSvg, rankHistogramSvg, reliabilityDiagramSvg, rocDiagramSvg } from "./verification/diagrams.js";
 
-export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";
+export { neighbourhoodFraction, pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

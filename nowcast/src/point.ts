@@ -105,6 +105,37 @@ export function neighbourhoodMean(
   return 2 * present >= total ? sum / present : NaN;
 }
 
+/**
+ * Fraction of the pixels with a value within the (2 radiusPx + 1)^2 square around (col, row)
+ * whose dBZ reaches thresholdDbz; NaN when less than half of the square has a value. This is
+ * the neighbourhood probability of a deterministic field (Theis et al. 2005): rain that lands
+ * a few kilometres off in the forecast still counts as a chance at the place.
+ */
+export function neighbourhoodFraction(
+  fieldDbz: Float32Array,
+  width: number,
+  height: number,
+  col: number,
+  row: number,
+  radiusPx: number,
+  thresholdDbz: number,
+): number {
+  let wet = 0;
+  let present = 0;
+  let total = 0;
+  for (let r = row - radiusPx; r <= row + radiusPx; r++) {
+    for (let c = col - radiusPx; c <= col + radiusPx; c++) {
+      total++;
+      if (r < 0 || c < 0 || r >= height || c >= width) continue;
+      const v = fieldDbz[r * width + c]!;
+      if (v !== v) continue;
+      present++;
+      if (v >= thresholdDbz) wet++;
+    }
+  }
+  return 2 * present >= total ? wet / present : NaN;
+}
+
 export type RainEvents = {
   /** Minutes until the rain rate first reaches the threshold (0 = raining now); null if not within the series. */
   startsInMinutes: number | null;

@@ -7,7 +7,9 @@ import { probabilitySeries } from "../inference/probability";
 import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./assets";
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
-import { summarize } from "./summary";
+import { chanceOfRain } from "./chance";
+import { RAIN_FROM_MM_PER_HOUR } from "./rain-categories";
+import { sentenceOf } from "./sentence";
 
 export const CROP_PX = 256;
 export const LEADS = 12;
@@ -16,7 +18,8 @@ export const MOTION_FRAMES = 3;
 /** The observed hour shown before the forecast: 12 frames at 5 minutes. */
 export const OBSERVED_FRAMES = 12;
 export const POINT_RADIUS_PX = 2;
-export const RAIN_THRESHOLD_MM_PER_HOUR = 0.5;
+/** Where the events say rain starts and stops: where the rain categories start. */
+export const RAIN_THRESHOLD_MM_PER_HOUR = RAIN_FROM_MM_PER_HOUR;
 
 export interface NowcastInputs {
   id: string;
@@ -109,6 +112,24 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
   const observedImages = rendered.observedPngs.flatMap((bytes, i) => (bytes ? [{ key: observedKeys[i]!, bytes, contentType: "image/png" }] : []));
 
   const urlOf = (name: string) => `/api/nowcasts/${id}/${name}`;
+  const probability = result.ensemble
+    ? probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, result.ensemble.thresholdsMmPerHour[0]!)
+    : null;
+  const chance = chanceOfRain(
+    analysis,
+    result,
+    point,
+    t0,
+    probability?.series ?? null,
+    probability?.thresholdsMmPerHour ?? null,
+    probability?.members ?? null,
+  );
+  const series = Array.from(point.minutes, (minutes, k) => ({
+    minutes,
+    time: iso(t0 + minutes * 60_000),
+    mmPerHour: finiteOrNull(point.mmPerHour[k]!),
+    dbz: finiteOrNull(point.dbz[k]!),
+  }));
   const payload: NowcastPayload = {
     id,
     issuedAt: input.issuedAt.toISOString(),
@@ -120,12 +141,8 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     location,
     neighbourhoodKm: POINT_RADIUS_PX * 2 + 1,
     georef: analysis.georef,
-    series: Array.from(point.minutes, (minutes, k) => ({
-      minutes,
-      time: iso(t0 + minutes * 60_000),
-      mmPerHour: finiteOrNull(point.mmPerHour[k]!),
-      dbz: finiteOrNull(point.dbz[k]!),
-    })),
+    series,
+    chance,
     events: {
       thresholdMmPerHour: RAIN_THRESHOLD_MM_PER_HOUR,
       startsInMinutes: events.startsInMinutes,
@@ -135,7 +152,8 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
       startsAt: at(events.startsInMinutes),
       stopsAt: at(events.stopsInMinutes),
       peakAt: at(events.peakInMinutes),
-      summary: summarize(events, LEADS * result.stepMinutes),
+      // As at the radar time, minutes from then; the response's `summary` is said at the service's now.
+      summary: sentenceOf({ radarTime: input.radarTime.toISOString(), series, chance }, t0, null),
     },
     motion: meanMotion(result),
     frames: {
@@ -145,9 +163,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     animation: { url: urlOf(ANIMATION_NAME), frames: slots.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
     legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
     // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.
-    ...(result.ensemble
-      ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
-      : {}),
+    ...(probability ? { probability } : {}),
   };
   return {
     payload,
