@@ -179,6 +179,8 @@ export function createRadarLeaflet(options: {
       if (population < min) break;
       if (n >= 80) break;
       if (!view.contains([lat, lon]) || name === place.name) continue;
+      // The asked-for place's own label wins over a neighbour's drawn on top of it.
+      if (map.latLngToContainerPoint([lat, lon]).distanceTo(map.latLngToContainerPoint([place.lat, place.lon])) < 36) continue;
       n++;
       const dot = L.circleMarker([lat, lon], { pane: "labels", radius: 2.5, weight: 1, color: "#1b1f24", fillColor: "#fff", fillOpacity: 1, interactive: false });
       dot.bindTooltip(name, { permanent: true, direction: "right", className: "town-label", offset: [4, 0] });
