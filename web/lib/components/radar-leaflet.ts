@@ -135,7 +135,10 @@ export function createRadarLeaflet(options: {
     const { lat, lon } = pixelToLatLon(georef, x, y);
     return [lat, lon];
   };
-  const bounds = L.latLngBounds(corner(0, georef.height), corner(georef.width, 0));
+  // An image overlay is placed by its bounds' north-west and south-east lat/lon. In this
+  // projection those must be the grid's own top-left and bottom-right corners (a lat/lon
+  // box's corners would not project onto the grid's rectangle).
+  const bounds = L.latLngBounds(corner(0, 0), corner(georef.width, georef.height));
   const edge = (g: Georeference): L.LatLngTuple[] => {
     const ring: L.LatLngTuple[] = [];
     const n = 24;
