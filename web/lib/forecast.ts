@@ -1,6 +1,7 @@
 // Reading a nowcast for people: the minute-by-minute line, the frames. The sentence is the
 // server's (response.summary, worker/nowcast/sentence.ts), never built here.
 import { categoryOf } from "../../worker/nowcast/rain-categories";
+import reliability from "../../worker/nowcast/chance-reliability.json";
 import type { MapFrame, Nowcast, NowcastResponse, SeriesPoint } from "./types";
 
 /** The second line: how heavy, at most, in the categories the map and the sentence use. */
@@ -17,6 +18,21 @@ export function chanceAt(nowcast: Nowcast, time: number): number | null {
   let value: number | null = null;
   for (const p of series) if (Date.parse(p.time) <= time) value = p.chanceOfRain;
   return value;
+}
+
+/**
+ * How reliable a chance of rain has been, in plain words, from npm run bench:chance (the
+ * deterministic nowcast's neighbourhood chance on archived radar): the bin the chance falls in.
+ * Null for the ensemble's chance (measured in bench:skill) or a bin without enough cases.
+ */
+export function reliabilityWords(nowcast: Nowcast, chance: number | null): string | null {
+  if (chance === null || nowcast.chance?.method !== "neighbourhood") return null;
+  const bin = reliability.bins[Math.min(reliability.bins.length - 1, Math.floor(chance * reliability.bins.length))];
+  if (!bin || bin.rainedFraction === null || bin.cases < 100) return null;
+  return (
+    `When we have said ${bin.fromPercent}–${bin.toPercent} %, it rained ${Math.round(bin.rainedFraction * 100)} % of the time ` +
+    `(${bin.cases.toLocaleString("en")} forecasts on archived radar).`
+  );
 }
 
 export interface MinutePoint {
