@@ -385,3 +385,33 @@ describe("what people expect of a weather app", () => {
     }
   });
 });
+
+describe("saved places and rain alerts", () => {
+  it("saves a place, shows its next-hour sentence, and notifies when rain is due there", async () => {
+    const ctx = await browser.newContext({ viewport: DESKTOP, permissions: ["notifications"] });
+    // Records each notification the page shows, then lets the browser show it.
+    await ctx.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { __notifications: string[] }).__notifications = shown;
+      const original = ServiceWorkerRegistration.prototype.showNotification;
+      ServiceWorkerRegistration.prototype.showNotification = function (title: string, options?: NotificationOptions) {
+        shown.push(title);
+        return original.call(this, title, options);
+      };
+    });
+    const p = await ctx.newPage();
+    await signIn(p, baseUrl);
+    await p.goto(`${baseUrl}/app?place=Helsinki`);
+    await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
+    const sentence = await p.getByTestId("sentence").textContent();
+    await p.getByTestId("save-place").click();
+    const item = p.getByTestId("saved-place").filter({ hasText: "Helsinki" });
+    await item.waitFor({ timeout: 30_000 });
+    // The saved place's sentence is the server's, the same as the nowcast's.
+    expect(await item.textContent()).toContain(sentence!.trim());
+    await p.getByTestId("alerts-toggle").click();
+    await p.waitForFunction(() => (window as unknown as { __notifications: string[] }).__notifications.some((t) => t.includes("Helsinki")), undefined, { timeout: 30_000 });
+    expect(await p.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications)).toEqual([expect.stringMatching(/^Rain (now at Helsinki|at Helsinki in about \d+ min)$/)]);
+    await ctx.close();
+  });
+});
