@@ -12,8 +12,7 @@ import { parseArgs } from "node:util";
 import { readComposites, radarDataDir } from "../../nowcast/node/radarFiles";
 import { cropAround, eligibleStarts, NOWCAST_MODELS, pointForecast } from "../../nowcast/src/index";
 import { cropLattice, placesInCrop } from "../../nowcast/src/verification/productVerification";
-import { POINT_RADIUS_PX } from "../../worker/nowcast/build";
-import { chanceOfRain } from "../../worker/nowcast/chance";
+import { chanceOfRain, POINT_RADIUS_PX } from "../../worker/nowcast/chance";
 import { RAIN_FROM_MM_PER_HOUR } from "../../worker/nowcast/rain-categories";
 
 const SHORT = process.env.BENCH_SHORT === "1";

@@ -42,7 +42,8 @@ export async function startLocalStack(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
+  // E2E_START_TIMEOUT_MS: more time on a machine shared by many (the start builds the site first).
+  const deadline = Date.now() + Number(process.env.E2E_START_TIMEOUT_MS ?? 180_000);
   while (!output.includes("Nowcast Edge is running")) {
     if (child.exitCode !== null) throw new Error(`local stack exited (${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {

@@ -7,7 +7,7 @@ import { probabilitySeries } from "../inference/probability";
 import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./assets";
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
-import { chanceOfRain } from "./chance";
+import { chanceOfRain, POINT_RADIUS_PX } from "./chance";
 import { RAIN_FROM_MM_PER_HOUR } from "./rain-categories";
 import { sentenceOf } from "./sentence";
 
@@ -17,7 +17,6 @@ export const LEADS = 12;
 export const MOTION_FRAMES = 3;
 /** The observed hour shown before the forecast: 12 frames at 5 minutes. */
 export const OBSERVED_FRAMES = 12;
-export const POINT_RADIUS_PX = 2;
 /** Where the events say rain starts and stops: where the rain categories start. */
 export const RAIN_THRESHOLD_MM_PER_HOUR = RAIN_FROM_MM_PER_HOUR;
 

@@ -4,13 +4,16 @@ import { neighbourhoodFraction, rainRateToDbz, zrForSource, type PointForecast, 
 import type { InferenceResult } from "../inference/contract";
 import { RAIN_FROM_MM_PER_HOUR } from "./rain-categories";
 
+/** Half-width of the square the point series is averaged over: (2 r + 1)^2 pixels of about 1 km. */
+export const POINT_RADIUS_PX = 2;
+
 /**
  * The neighbourhood's half-width grows with the lead: the position error of an
  * extrapolated rain cell grows roughly linearly with time (about 1 km per 5 minutes at
  * typical advection-error speeds), so a fixed square would claim certainty the forecast
  * does not have at 60 minutes.
  */
-export const CHANCE_BASE_RADIUS_KM = 2;
+export const CHANCE_BASE_RADIUS_KM = POINT_RADIUS_PX;
 export const CHANCE_RADIUS_GROWTH_KM_PER_5_MIN = 1;
 
 export interface ChancePoint {
