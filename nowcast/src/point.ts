@@ -120,20 +120,7 @@ export function neighbourhoodFraction(
   radiusPx: number,
   thresholdDbz: number,
 ): number {
-  let wet = 0;
-  let present = 0;
-  let total = 0;
-  for (let r = row - radiusPx; r <= row + radiusPx; r++) {
-    for (let c = col - radiusPx; c <= col + radiusPx; c++) {
-      total++;
-      if (r < 0 || c < 0 || r >= height || c >= width) continue;
-      const v = fieldDbz[r * width + c]!;
-      if (v !== v) continue;
-      present++;
-      if (v >= thresholdDbz) wet++;
-    }
-  }
-  return 2 * present >= total ? wet / present : NaN;
+  return neighbourhoodMean(fieldDbz, width, height, col, row, radiusPx, (dbz) => (dbz >= thresholdDbz ? 1 : 0));
 }
 
 export type RainEvents = {

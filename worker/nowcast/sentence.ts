@@ -122,16 +122,6 @@ export function nowcastSentence(input: SentenceInput): string {
 // One formatter per zone: building an Intl.DateTimeFormat costs far more than using one.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** True when the runtime knows the IANA zone name. */
-export function isTimeZone(name: string): boolean {
-  try {
-    clockFormatter(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function clockFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {

@@ -13,7 +13,7 @@ import { OBSERVED_FRAMES, OBSERVED_NAME } from "../nowcast/build";
 import { FRAME_STEP_MINUTES } from "../radar/frame-store";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
-import { isTimeZone } from "../nowcast/sentence";
+import { isTimeZone } from "../weather/time";
 import { enforceLimit } from "../security/rate-limit";
 import { SITE_INTERNAL_HEADER } from "../site-internal";
 

@@ -7,7 +7,8 @@ import { readCachedNowcast } from "../nowcast/cache";
 import type { NowcastPayload } from "../nowcast/payload";
 import { mostRequested } from "../nowcast/warmup";
 import { nowcastSettings, warmupSettings } from "../nowcast/settings";
-import { sentenceOf, isTimeZone } from "../nowcast/sentence";
+import { sentenceOf } from "../nowcast/sentence";
+import { isTimeZone } from "../weather/time";
 import { latestRadar } from "../radar/frame-store";
 import { inferenceConfig } from "../inference/config";
 
