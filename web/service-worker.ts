@@ -14,7 +14,9 @@ const LAST = "last-nowcast";
 const SHELL_FILES = [...build, ...files];
 
 sw.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)));
+  // One by one: a file that cannot be fetched (one the server keeps to signed-in users) must
+  // not keep the app from installing; it is fetched from the network when asked for.
+  event.waitUntil(caches.open(SHELL).then((cache) => Promise.allSettled(SHELL_FILES.map((file) => cache.add(file)))));
 });
 
 sw.addEventListener("activate", (event) => {

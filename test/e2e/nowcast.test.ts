@@ -130,8 +130,7 @@ describe("the nowcast view", () => {
 
   it("reads out the value under the pointer on the chart", async () => {
     const svg = page.getByTestId("rain-chart").locator("svg");
-    const box = (await svg.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await svg.hover();
     expect(await page.getByTestId("chart-readout").textContent()).toMatch(/^\d\d:\d\d(?: UTC)?: \d+\.\d\d mm\/h \((dry|light drizzle|light rain|moderate rain|heavy rain|violent rain)\), \d+ % chance of rain$/);
   });
 
@@ -167,6 +166,7 @@ describe("the nowcast view", () => {
 
   it("asks for a fresh run with visible progress, and says when the nowcast is already from the newest frame", async () => {
     const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
+    await page.getByTestId("cache-status").locator("summary").click(); // the details disclosure
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
     // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
@@ -292,7 +292,7 @@ describe("on a phone", () => {
     expect(box!.width).toBeLessThanOrEqual(PHONE.width);
     // The map starts on the first screen, under a one-row header with a menu; no keyboard hint on touch.
     expect(box!.y).toBeLessThan(PHONE.height * 0.6);
-    expect((await p.locator("header").boundingBox())!.height).toBeLessThan(64);
+    expect((await p.getByRole("banner").boundingBox())!.height).toBeLessThan(64);
     expect(await p.locator("#place-hint").isVisible()).toBe(false);
     await p.getByTestId("menu-toggle").click();
     await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Popular" }).waitFor();
@@ -393,6 +393,13 @@ describe("saved places and rain alerts", () => {
     await ctx.addInitScript(() => {
       const shown: string[] = [];
       (window as unknown as { __notifications: string[] }).__notifications = shown;
+      const Original = window.Notification;
+      window.Notification = class extends Original {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(title);
+        }
+      };
       const original = ServiceWorkerRegistration.prototype.showNotification;
       ServiceWorkerRegistration.prototype.showNotification = function (title: string, options?: NotificationOptions) {
         shown.push(title);
