@@ -8,7 +8,6 @@ import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
 import { chanceOfRain, POINT_RADIUS_PX } from "./chance";
-import { RAIN_FROM_MM_PER_HOUR } from "./rain-categories";
 import { sentenceOf } from "./sentence";
 
 export const CROP_PX = 256;
@@ -17,8 +16,12 @@ export const LEADS = 12;
 export const MOTION_FRAMES = 3;
 /** The observed hour shown before the forecast: 12 frames at 5 minutes. */
 export const OBSERVED_FRAMES = 12;
-/** Where the events say rain starts and stops: where the rain categories start. */
-export const RAIN_THRESHOLD_MM_PER_HOUR = RAIN_FROM_MM_PER_HOUR;
+/**
+ * The threshold of `events` (start, stop, peak), which the day planner schedules by: light rain
+ * (0.5 mm/h). The sentence, the chart and the chance name rain from RAIN_FROM_MM_PER_HOUR (0.1)
+ * through the rain categories instead (rain-categories.ts).
+ */
+export const RAIN_THRESHOLD_MM_PER_HOUR = 0.5;
 
 export interface NowcastInputs {
   id: string;
