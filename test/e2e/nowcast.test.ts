@@ -383,7 +383,7 @@ describe("what people expect of a weather app", () => {
       }
       await ctx.close();
     }
-  });
+  }, 300_000); // twelve page loads
 });
 
 describe("saved places and rain alerts", () => {
