@@ -12,8 +12,10 @@ interface NowcastBody {
   cache: { status: "HIT" | "MISS" | "STALE"; reason: string; ageSeconds: number; radarTime: string; behindSeconds: number };
   clock: { mode: string; now: string };
   servedBy: { locationId: number; name: string; distanceKm: number };
-  query: { lat: number; lon: number; place: string | null };
+  query: { lat: number; lon: number; place: string | null; matchedPlace: string | null };
+  summary: { text: string; timeZone: string | null };
   nowcast: {
+    chance: { method: string; thresholdMmPerHour: number; series: { minutes: number; chanceOfRain: number | null }[] };
     id: string;
     radarTime: string;
     model: string;
@@ -74,6 +76,29 @@ describe("GET /api/nowcast", () => {
     expect(n.frames.forecast[11]!.time).toBe("2016-09-28T18:55:00.000Z");
     expect(n.animation.frames).toBe(24);
     expect(typeof n.events.summary).toBe("string");
+    // The chance of rain per 5 minutes: the deterministic model's neighbourhood probability.
+    expect(n.chance.method).toBe("neighbourhood");
+    expect(n.chance.series.map((p) => p.minutes)).toEqual(n.series.map((p) => p.minutes));
+    for (const p of n.chance.series) expect(p.chanceOfRain! >= 0 && p.chanceOfRain! <= 1).toBe(true);
+    expect(await nowcastCount(n.location.id)).toBe(1);
+  });
+
+  it("says one sentence that agrees with the series, in the zone asked for", async () => {
+    const n = helsinki.nowcast;
+    const wet = n.series.some((p) => (p.mmPerHour ?? 0) >= 0.1);
+    // Real radar of 28 Sep 2016: rain at Helsinki in the hour (the map's 0.1-1 mm/h blues).
+    expect(wet).toBe(true);
+    expect(helsinki.summary.timeZone).toBeNull();
+    expect(helsinki.summary.text).not.toMatch(/^No rain/);
+    expect(helsinki.summary.text).toMatch(/drizzle|rain/);
+    const { res, body } = await nowcast("place=Helsnki&tz=Europe%2FHelsinki");
+    expect(res.status).toBe(200);
+    expect(body!.query).toMatchObject({ place: "Helsnki", matchedPlace: "Helsinki" });
+    expect(body!.summary.timeZone).toBe("Europe/Helsinki");
+    // 17:55 UTC is 20:55 in Helsinki: clock times there, none in UTC.
+    for (const time of body!.summary.text.match(/\d\d:\d\d/g) ?? []) expect(time).toMatch(/^2[01]:/);
+    const bad = await call("/api/nowcast?place=Helsinki&tz=Mars%2FOlympus", auth);
+    expect(bad.status).toBe(400);
     expect(await nowcastCount(n.location.id)).toBe(1);
     expect(await env.CACHE.get(`nowcast:location:${n.location.id}:optical-flow`)).toContain(n.id);
   });
@@ -97,7 +122,7 @@ describe("GET /api/nowcast", () => {
     expect(body!.servedBy.locationId).toBe(helsinki.nowcast.location.id);
     expect(body!.servedBy.distanceKm).toBeGreaterThan(4);
     expect(body!.servedBy.distanceKm).toBeLessThan(6);
-    expect(body!.query).toEqual({ lat: 60.2057, lon: 24.9985, place: null });
+    expect(body!.query).toEqual({ lat: 60.2057, lon: 24.9985, place: null, matchedPlace: null });
   });
 
   it("a position outside the radius gets a location of its own", async () => {

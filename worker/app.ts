@@ -22,6 +22,7 @@ import { nowcastRoutes } from "./routes/nowcast";
 import { pingRoutes } from "./routes/ping";
 import { planRoutes } from "./routes/plan";
 import { placeRoutes } from "./routes/places";
+import { savedPlaceRoutes } from "./routes/saved-places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
 import { skillRoutes } from "./routes/skill";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/", weatherRoutes);
   app.route("/", weatherAdminRoutes);
   app.route("/", placeRoutes);
+  app.route("/", savedPlaceRoutes);
   app.route("/", nowcastRoutes);
   app.route("/", radarRoutes);
   app.route("/", popularRoutes);

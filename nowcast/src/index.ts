@@ -107,4 +107,4 @@ export {
 } from "./verification/productVerification.js";
 export { fssDiagramSvg, rankHistogramSvg, reliabilityDiagramSvg, rocDiagramSvg } from "./verification/diagrams.js";
 
-export { pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";
+export { neighbourhoodFraction, pointForecast, type PointForecast, type PointForecastOptions, rainEvents, type RainEvents } from "./point.js";

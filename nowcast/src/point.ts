@@ -105,6 +105,24 @@ export function neighbourhoodMean(
   return 2 * present >= total ? sum / present : NaN;
 }
 
+/**
+ * Fraction of the pixels with a value within the (2 radiusPx + 1)^2 square around (col, row)
+ * whose dBZ reaches thresholdDbz; NaN when less than half of the square has a value. This is
+ * the neighbourhood probability of a deterministic field (Theis et al. 2005): rain that lands
+ * a few kilometres off in the forecast still counts as a chance at the place.
+ */
+export function neighbourhoodFraction(
+  fieldDbz: Float32Array,
+  width: number,
+  height: number,
+  col: number,
+  row: number,
+  radiusPx: number,
+  thresholdDbz: number,
+): number {
+  return neighbourhoodMean(fieldDbz, width, height, col, row, radiusPx, (dbz) => (dbz >= thresholdDbz ? 1 : 0));
+}
+
 export type RainEvents = {
   /** Minutes until the rain rate first reaches the threshold (0 = raining now); null if not within the series. */
   startsInMinutes: number | null;

@@ -46,7 +46,23 @@ export function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
 
-/** The radar canvas's pixels, as a data URL, to tell two drawn frames apart. */
-export function canvasPixels(page: Page): Promise<string> {
-  return page.locator("[data-testid=radar-canvas]").first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+/** The radar frame the map shows now: the URL of the one rain overlay that is not transparent. */
+export function shownFrame(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const shown = [...document.querySelectorAll<HTMLImageElement>("[data-testid=radar-view] img.rain-frame")].filter((img) => Number(getComputedStyle(img).opacity) > 0);
+    return shown.length === 1 ? shown[0]!.getAttribute("src") : null;
+  });
+}
+
+/** axe-core's serious and critical violations on the page as it is now ("rule: target" lines). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { source } = await import("axe-core");
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    return axe.run(document, { resultTypes: ["violations"] });
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
 }

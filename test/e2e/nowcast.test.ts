@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { canvasPixels, DESKTOP, launch, overflowsHorizontally, PHONE, screenshot, signIn } from "./browser";
+import { DESKTOP, launch, overflowsHorizontally, PHONE, screenshot, seriousViolations, shownFrame, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const stateDir = inject("stateDir");
@@ -17,7 +17,23 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-const sentencePattern = /^(No rain expected in the next hour\.|Rain (now|starting in about \d+ min), .+\.)$/;
+/** The 5-minute values of the chart's table (mm/h; null for no data). */
+async function seriesValues(p: Page): Promise<(number | null)[]> {
+  const cells = await p.getByTestId("rain-chart").locator("tbody tr td:nth-child(2)").allTextContents();
+  return cells.map((c) => (c === "no data" ? null : Number(c)));
+}
+
+/** The sentence agrees with the series: never "no rain" or "dry" while a value reaches 0.1 mm/h. */
+async function expectSentenceAgrees(p: Page): Promise<string> {
+  const sentence = ((await p.getByTestId("sentence").textContent()) ?? "").trim();
+  const values = await seriesValues(p);
+  expect(values.length).toBe(13);
+  const wet = values.some((v) => v !== null && v >= 0.1);
+  if (wet) expect(sentence).toMatch(/drizzle|rain/i);
+  if (wet) expect(sentence).not.toMatch(/^(No rain|Dry)/);
+  else expect(sentence).toMatch(/^(No rain|Dry)/);
+  return sentence;
+}
 
 async function frameIndex(p: Page): Promise<number> {
   return Number(await p.getByTestId("radar-map").getAttribute("data-frame-index"));
@@ -49,28 +65,73 @@ describe("the nowcast view", () => {
   });
 
   it("shows the sentence, the minute-by-minute chart, the legend and the cache status", async () => {
-    expect((await page.getByTestId("sentence").textContent())?.trim()).toMatch(sentencePattern);
+    await expectSentenceAgrees(page);
     const chart = page.getByTestId("rain-chart");
     expect(await chart.locator("svg path.line").count()).toBeGreaterThan(0);
     expect(await chart.textContent()).toContain("interpolated to each minute for display");
     expect(await chart.locator("svg text.unit").textContent()).toBe("mm/h");
     const legend = page.getByTestId("legend");
     expect(await legend.textContent()).toContain("Rain rate (mm/h)");
-    expect(await legend.locator("li").count()).toBeGreaterThanOrEqual(10);
-    expect(await page.getByTestId("cache-status").textContent()).toMatch(/computed .*radar frame of \d\d:\d\d/);
+    // The legend names the same categories as the sentence, and nothing unfinished.
+    expect(await legend.textContent()).toContain("light drizzle from 0.1 mm/h");
+    expect(await legend.textContent()).not.toContain("the map shows");
+    // The chance of rain per 5 minutes is drawn with the rate.
+    expect(await chart.getByTestId("chance-line").count()).toBe(1);
+    // Cache and model details sit behind a disclosure, in words (no HIT/MISS jargon).
+    const details = page.getByTestId("cache-status");
+    expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await details.textContent()).toMatch(/computed .*radar frame of\s+\d\d:\d\d/);
+    expect(await details.textContent()).not.toMatch(/\((HIT|MISS|STALE)\)/);
     expect(await page.getByTestId("radar-alt").getAttribute("aria-label")).toMatch(/^Radar map of the \d+ km around Helsinki/);
   });
 
-  it("animates the map: the canvas pixels change between frames, observed then forecast", async () => {
+  it("opens at now and plays the forecast hour first; the past hour plays on request", async () => {
     await waitForFrames(page);
-    expect(await page.getByTestId("radar-map").getAttribute("data-playing")).toBe("true");
-    const before = await canvasPixels(page);
-    const index = await frameIndex(page);
-    await page.waitForFunction((i) => Number(document.querySelector("[data-testid=radar-map]")?.getAttribute("data-frame-index")) !== i, index);
-    expect(await canvasPixels(page)).not.toBe(before);
-    // The forecast hour follows the observed hour, each clearly marked.
-    await page.getByTestId("frame-kind").filter({ hasText: "Forecast" }).waitFor({ timeout: 20_000 });
+    const map = page.getByTestId("radar-map");
+    expect(await map.getAttribute("data-playing")).toBe("true");
+    await page.waitForFunction(() => document.querySelector("[data-testid=radar-map]")?.getAttribute("data-first-forecast-ms") !== "", undefined, { timeout: 20_000 });
+    // Printed, not asserted: the target is 300 ms after the nowcast response arrives.
+    console.log(`first forecast frame drawn ${await map.getAttribute("data-first-forecast-ms")} ms after the nowcast response arrived`);
+    // Playing never goes back before now (frame 11) on its own.
+    const seen = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      seen.add(await frameIndex(page));
+      await page.waitForTimeout(250);
+    }
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(11);
+    const before = await shownFrame(page);
+    await page.waitForFunction((url) => {
+      const shown = [...document.querySelectorAll<HTMLImageElement>("[data-testid=radar-view] img.rain-frame")].filter((img) => Number(getComputedStyle(img).opacity) > 0);
+      return shown.length === 1 && shown[0]!.getAttribute("src") !== url;
+    }, before);
+    await page.getByTestId("play-observed").click();
+    expect(await frameIndex(page)).toBe(0);
+    expect(await page.getByTestId("frame-kind").textContent()).toBe("Observed");
+  });
+
+  it("zooms with the wheel and pans with a drag, over the basemap with town labels", async () => {
+    const map = page.getByTestId("radar-map");
+    const view = page.getByTestId("radar-view");
+    await page.locator(".town-label").first().waitFor({ timeout: 10_000 });
+    expect(await page.locator(".town-label").count()).toBeGreaterThan(3);
+    const zoom = Number(await map.getAttribute("data-zoom"));
+    const box = (await view.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((z) => Number(document.querySelector("[data-testid=radar-map]")?.getAttribute("data-zoom")) > z, zoom);
+    const center = await map.getAttribute("data-center");
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 60, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction((c) => document.querySelector("[data-testid=radar-map]")?.getAttribute("data-center") !== c, center);
     await screenshot(page, "nowcast-desktop");
+  });
+
+  it("reads out the value under the pointer on the chart", async () => {
+    const svg = page.getByTestId("rain-chart").locator("svg");
+    await svg.hover();
+    expect(await page.getByTestId("chart-readout").textContent()).toMatch(/^\d\d:\d\d(?: UTC)?: \d+\.\d\d mm\/h \((dry|light drizzle|light rain|moderate rain|heavy rain|violent rain)\), \d+ % chance of rain$/);
   });
 
   it("pauses, and the slider shows any frame with its time and kind", async () => {
@@ -79,13 +140,13 @@ describe("the nowcast view", () => {
     const slider = page.getByTestId("time-slider");
     await slider.fill("0");
     expect(await page.getByTestId("frame-kind").textContent()).toBe("Observed");
-    const first = await canvasPixels(page);
+    const first = await shownFrame(page);
     await slider.fill("23");
     expect(await frameIndex(page)).toBe(23);
     expect(await page.getByTestId("frame-kind").textContent()).toBe("Forecast");
     expect(await page.getByTestId("frame-time").textContent()).toContain("in 60 min");
     expect(await page.getByTestId("radar-alt").getAttribute("aria-label")).toContain("forecast for");
-    expect(await canvasPixels(page)).not.toBe(first);
+    expect(await shownFrame(page)).not.toBe(first);
     // The chart marks the map's time.
     expect(await page.getByTestId("chart-cursor").count()).toBe(1);
   });
@@ -105,6 +166,7 @@ describe("the nowcast view", () => {
 
   it("asks for a fresh run with visible progress, and says when the nowcast is already from the newest frame", async () => {
     const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
+    await page.getByTestId("cache-status").locator("summary").click(); // the details disclosure
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
     // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
@@ -164,7 +226,7 @@ describe("popular places", () => {
     }
     expect(found).toBe(true);
     const item = page.getByTestId("popular-places").locator("li", { hasText: "Helsinki" });
-    expect(await item.textContent()).toMatch(/No rain expected|Rain /);
+    expect(await item.textContent()).toMatch(/No rain expected|Dry for|drizzle|rain/i);
     await item.getByRole("link").click();
     await page.waitForURL(/\/app\?lat=60\.\d+&lon=24\.\d+/);
     await page.getByTestId("sentence").waitFor({ timeout: 30_000 });
@@ -221,16 +283,142 @@ describe("on a phone", () => {
     await signIn(p, baseUrl);
     await p.goto(`${baseUrl}/app?place=Kouvola`); // a place with rain on its way in the archived hour
     await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
-    expect((await p.getByTestId("sentence").textContent())?.trim()).toMatch(sentencePattern);
+    await expectSentenceAgrees(p);
     await waitForFrames(p);
     await p.getByTestId("play-toggle").click(); // a still frame for the screenshot
     expect(await overflowsHorizontally(p)).toBe(false);
-    const box = await p.getByTestId("radar-canvas").boundingBox();
+    const box = await p.getByTestId("radar-view").boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.width).toBeLessThanOrEqual(PHONE.width);
+    // The map starts on the first screen, under a one-row header with a menu; no keyboard hint on touch.
+    expect(box!.y).toBeLessThan(PHONE.height * 0.6);
+    expect((await p.getByRole("banner").boundingBox())!.height).toBeLessThan(64);
+    expect(await p.locator("#place-hint").isVisible()).toBe(false);
+    await p.getByTestId("menu-toggle").click();
+    await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Popular" }).waitFor();
+    await p.getByTestId("menu-toggle").click();
+    // Chart text is at least 11 px as drawn.
+    const smallest = await p.getByTestId("rain-chart").locator("svg").evaluate((svg) => {
+      const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+      return Math.min(...[...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+    });
+    expect(smallest).toBeGreaterThanOrEqual(11);
     await screenshot(p, "nowcast-phone");
     await p.goto(`${baseUrl}/popular`);
     expect(await overflowsHorizontally(p)).toBe(false);
     await phone.close();
+  });
+});
+
+describe("what people expect of a weather app", () => {
+  it("notes a corrected typo: Showing Helsinki (you typed Helsnki)", async () => {
+    await page.goto(`${baseUrl}/app?place=Helsnki`);
+    await page.getByTestId("typed-note").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("typed-note").textContent()).toBe("Showing Helsinki (you typed Helsnki).");
+    await expectSentenceAgrees(page);
+  });
+
+  it("switches to dark mode with the toggle, and follows the system setting", async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.goto(`${baseUrl}/app?place=Helsinki`);
+    const light = await background();
+    await page.getByTestId("theme-toggle").click(); // system (light) -> dark
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    const dark = await background();
+    expect(dark).not.toBe(light);
+    // The choice is rendered by the server on the next page: no flash of light colours.
+    await page.reload();
+    expect(await background()).toBe(dark);
+    await page.getByTestId("theme-toggle").click(); // dark -> light
+    await page.getByTestId("theme-toggle").click(); // light -> system
+    const system = await browser.newContext({ viewport: DESKTOP, colorScheme: "dark" });
+    const p = await system.newPage();
+    await p.goto(`${baseUrl}/signin`);
+    expect(await p.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(dark);
+    await system.close();
+  });
+
+  it("is installable: the manifest and its icons load, and the service worker registers", async () => {
+    await page.goto(`${baseUrl}/app`);
+    const href = await page.locator("link[rel=manifest]").getAttribute("href");
+    const manifest = await (await fetch(new URL(href!, baseUrl))).json();
+    expect(manifest).toMatchObject({ start_url: "/app", display: "standalone" });
+    for (const icon of manifest.icons as { src: string }[]) expect((await fetch(new URL(icon.src, baseUrl))).status).toBe(200);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${baseUrl}/`);
+  });
+
+  it("shares the link: copied to the clipboard where the Web Share API is missing", async () => {
+    const sharing = await browser.newContext({ viewport: DESKTOP, permissions: ["clipboard-read", "clipboard-write"] });
+    const p = await sharing.newPage();
+    await signIn(p, baseUrl);
+    await p.goto(`${baseUrl}/app?place=Helsinki`);
+    await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
+    const hasShare = await p.evaluate(() => typeof navigator.share === "function");
+    await p.getByTestId("share").click();
+    if (!hasShare) {
+      await p.getByTestId("share-status").filter({ hasText: "Link copied." }).waitFor();
+      expect(await p.evaluate(() => navigator.clipboard.readText())).toBe(p.url());
+    }
+    await sharing.close();
+  });
+
+  it("has a favicon and a proper 404", async () => {
+    expect((await fetch(`${baseUrl}/favicon.svg`)).status).toBe(200);
+    const res = await page.goto(`${baseUrl}/no-such-page`);
+    expect(res?.status()).toBe(404);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/not found/i);
+  });
+
+  it("axe-core finds no serious or critical violations, light and dark", async () => {
+    const pages = ["/", "/app", "/app?place=Helsinki", "/popular", "/weather", "/api/docs"];
+    for (const scheme of ["light", "dark"] as const) {
+      const ctx = await browser.newContext({ viewport: DESKTOP, colorScheme: scheme, reducedMotion: "reduce" });
+      const p = await ctx.newPage();
+      await signIn(p, baseUrl);
+      for (const path of pages) {
+        await p.goto(`${baseUrl}${path}`);
+        if (path.includes("place=")) await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
+        expect(await seriousViolations(p), `${path} (${scheme})`).toEqual([]);
+      }
+      await ctx.close();
+    }
+  }, 300_000); // twelve page loads
+});
+
+describe("saved places and rain alerts", () => {
+  it("saves a place, shows its next-hour sentence, and notifies when rain is due there", async () => {
+    const ctx = await browser.newContext({ viewport: DESKTOP, permissions: ["notifications"] });
+    // Records each notification the page shows, then lets the browser show it.
+    await ctx.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { __notifications: string[] }).__notifications = shown;
+      const Original = window.Notification;
+      window.Notification = class extends Original {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(title);
+        }
+      };
+      const original = ServiceWorkerRegistration.prototype.showNotification;
+      ServiceWorkerRegistration.prototype.showNotification = function (title: string, options?: NotificationOptions) {
+        shown.push(title);
+        return original.call(this, title, options);
+      };
+    });
+    const p = await ctx.newPage();
+    await signIn(p, baseUrl);
+    await p.goto(`${baseUrl}/app?place=Helsinki`);
+    await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
+    const sentence = await p.getByTestId("sentence").textContent();
+    await p.getByTestId("save-place").click();
+    const item = p.getByTestId("saved-place").filter({ hasText: "Helsinki" });
+    await item.waitFor({ timeout: 30_000 });
+    // The saved place's sentence is the server's, the same as the nowcast's.
+    expect(await item.textContent()).toContain(sentence!.trim());
+    await p.getByTestId("alerts-toggle").click();
+    await p.waitForFunction(() => (window as unknown as { __notifications: string[] }).__notifications.some((t) => t.includes("Helsinki")), undefined, { timeout: 30_000 });
+    expect(await p.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications)).toEqual([expect.stringMatching(/^Rain (now at Helsinki|at Helsinki in about \d+ min)$/)]);
+    await ctx.close();
   });
 });

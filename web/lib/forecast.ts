@@ -1,44 +1,38 @@
-// Reading a nowcast for people: the sentence, the minute-by-minute line, the frames.
-import { clockTime } from "./zone.svelte";
+// Reading a nowcast for people: the minute-by-minute line, the frames. The sentence is the
+// server's (response.summary, worker/nowcast/sentence.ts), never built here.
+import { categoryOf } from "../../worker/nowcast/rain-categories";
+import reliability from "../../worker/nowcast/chance-reliability.json";
 import type { MapFrame, Nowcast, NowcastResponse, SeriesPoint } from "./types";
 
-export function intensity(mmPerHour: number): "light" | "moderate" | "heavy" {
-  return mmPerHour >= 10 ? "heavy" : mmPerHour >= 2.5 ? "moderate" : "light";
+/** The second line: how heavy, at most, in the categories the map and the sentence use. */
+export function detail(nowcast: Nowcast): string | null {
+  const peak = Math.max(0, ...nowcast.series.map((p) => p.mmPerHour ?? 0));
+  const category = categoryOf(peak);
+  if (!category) return null;
+  return `At most ${peak.toFixed(1)} mm/h (${category.words}).`;
+}
+
+/** The chance of rain at a time (0..1), stepwise per 5-minute lead; null without one. */
+export function chanceAt(nowcast: Nowcast, time: number): number | null {
+  const series = nowcast.chance?.series ?? [];
+  let value: number | null = null;
+  for (const p of series) if (Date.parse(p.time) <= time) value = p.chanceOfRain;
+  return value;
 }
 
 /**
- * "Rain starting in about 20 min, heaviest around 15:35, dry again by 16:10" or
- * "No rain expected in the next hour": minutes count from the service's now
- * (clock.now), clock times are in the reader's zone.
+ * How reliable a chance of rain has been, in plain words, from npm run bench:chance (the
+ * deterministic nowcast's neighbourhood chance on archived radar): the bin the chance falls in.
+ * Null for the ensemble's chance (measured in bench:skill) or a bin without enough cases.
  */
-export function sentence(response: NowcastResponse): string {
-  const { events, series } = response.nowcast;
-  const now = Date.parse(response.clock.now);
-  const horizonMinutes = series.length ? series[series.length - 1]!.minutes : 60;
-  const end = series.length ? Date.parse(series[series.length - 1]!.time) : now + horizonMinutes * 60_000;
-  if (events.startsAt === null) {
-    return `No rain expected in the next ${horizonMinutes === 60 ? "hour" : `${horizonMinutes} minutes`}.`;
-  }
-  const starts = Date.parse(events.startsAt);
-  const inMinutes = Math.round((starts - now) / 60_000);
-  const parts = [inMinutes <= 0 ? "Rain now" : `Rain starting in about ${inMinutes} min`];
-  const peak = events.peakAt !== null && events.peakMmPerHour !== null ? Date.parse(events.peakAt) : null;
-  const stops = events.stopsAt === null ? null : Date.parse(events.stopsAt);
-  if (peak !== null && stops !== null && peak > stops) {
-    // The rain stops, then comes back heavier: say it in that order.
-    parts.push(`dry by ${clockTime(stops)}`, `then rain again, heaviest around ${clockTime(peak)}`);
-    return `${parts.join(", ")}.`;
-  }
-  if (peak !== null && peak > Math.max(starts, now)) parts.push(`heaviest around ${clockTime(peak)}`);
-  parts.push(stops === null ? `continuing past ${clockTime(end)}` : `dry again by ${clockTime(stops)}`);
-  return `${parts.join(", ")}.`;
-}
-
-/** The second line: how heavy, at most. */
-export function detail(nowcast: Nowcast): string | null {
-  const { events } = nowcast;
-  if (events.startsAt === null || events.peakMmPerHour === null) return null;
-  return `At most ${events.peakMmPerHour.toFixed(1)} mm/h (${intensity(events.peakMmPerHour)}).`;
+export function reliabilityWords(nowcast: Nowcast, chance: number | null): string | null {
+  if (chance === null || nowcast.chance?.method !== "neighbourhood") return null;
+  const bin = reliability.bins[Math.min(reliability.bins.length - 1, Math.floor(chance * reliability.bins.length))];
+  if (!bin || bin.rainedFraction === null || bin.cases < 100) return null;
+  return (
+    `When we have said ${bin.fromPercent}–${bin.toPercent} %, it rained ${Math.round(bin.rainedFraction * 100)} % of the time ` +
+    `(${bin.cases.toLocaleString("en")} forecasts on archived radar).`
+  );
 }
 
 export interface MinutePoint {

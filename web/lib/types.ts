@@ -8,21 +8,16 @@ export type NowcastResponse = z.infer<typeof nowcastResponseSchema>;
 export type Nowcast = NowcastResponse["nowcast"];
 export type SeriesPoint = Nowcast["series"][number];
 
-/** The basemap and the places of one 256 x 256 radar crop, in crop pixels (x east, y south). */
-export interface MapGeometry {
-  size: number;
-  kmPerPx: number;
-  /** SVG path data: land (fill it, and stroke it for the coastline) and country borders. */
-  land: string;
-  borders: string;
-  /** Where the asked-for place or position falls. */
-  place: { x: number; y: number };
+/** What the map draws besides the frames. */
+export interface MapExtras {
+  /** [lat, lon] ring of the area radar data can come from; null when not known. */
+  coverage: [number, number][] | null;
+  credit: string;
 }
 
 export interface NowcastView {
   response: NowcastResponse;
-  /** Null when the radar grid's georeference is not known (no basemap then). */
-  map: MapGeometry | null;
+  map: MapExtras;
 }
 
 export type ViewResult =
@@ -47,6 +42,8 @@ export interface LegendStep {
   toMmPerHour: number | null;
   color: string;
   label: string;
+  category: string;
+  categoryWords: string;
 }
 
 export interface Legend {

@@ -6,6 +6,9 @@ export const zone = $state<{ name: string | undefined; local: boolean }>({ name:
 export function useLocalZone(): void {
   zone.name = undefined;
   zone.local = true;
+  // The server builds the sentences: tell it the zone, for the next pages it renders.
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (name) document.cookie = `tz=${encodeURIComponent(name)}; path=/; max-age=31536000; samesite=lax`;
 }
 
 function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {

@@ -20,6 +20,22 @@ export const users = sqliteTable(
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
 
+// A signed-in user's saved places: the app shows each one's next-hour sentence and alerts on rain there.
+// user_id is the principal's subject, which may be an external identity with no users row, so no
+// foreign key; deleting an account deletes its places (routes/account.ts).
+export const savedPlaces = sqliteTable(
+  "saved_places",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    lat: real("lat").notNull(),
+    lon: real("lon").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("saved_places_user_name_unique").on(t.userId, t.name)],
+);
+
 export const locations = sqliteTable(
   "locations",
   {

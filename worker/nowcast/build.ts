@@ -7,8 +7,9 @@ import { probabilitySeries } from "../inference/probability";
 import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./assets";
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
-import { summarize } from "./summary";
 import { FORECAST_RECORD_NAME, forecastRecordOf } from "../verification/record";
+import { chanceOfRain, POINT_RADIUS_PX } from "./chance";
+import { sentenceOf } from "./sentence";
 
 export const CROP_PX = 256;
 /** Frames the motion is estimated from. */
@@ -23,7 +24,11 @@ export function leadsAt(stepMinutes: number): number {
 export function observedFramesAt(stepMinutes: number): number {
   return Math.max(MOTION_FRAMES, leadsForHorizon(stepMinutes, HORIZON_MINUTES));
 }
-export const POINT_RADIUS_PX = 2;
+/**
+ * The threshold of `events` (start, stop, peak), which the day planner schedules by: light rain
+ * (0.5 mm/h). The sentence, the chart and the chance name rain from RAIN_FROM_MM_PER_HOUR (0.1)
+ * through the rain categories instead (rain-categories.ts).
+ */
 export const RAIN_THRESHOLD_MM_PER_HOUR = 0.5;
 
 export interface NowcastInputs {
@@ -124,6 +129,24 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
   const observedImages = rendered.observedPngs.flatMap((bytes, i) => (bytes ? [{ key: observedKeys[i]!, bytes, contentType: "image/png" }] : []));
 
   const urlOf = (name: string) => `/api/nowcasts/${id}/${name}`;
+  const probability = result.ensemble
+    ? probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, result.ensemble.thresholdsMmPerHour[0]!)
+    : null;
+  const chance = chanceOfRain(
+    analysis,
+    result,
+    point,
+    t0,
+    probability?.series ?? null,
+    probability?.thresholdsMmPerHour ?? null,
+    probability?.members ?? null,
+  );
+  const series = Array.from(point.minutes, (minutes, k) => ({
+    minutes,
+    time: iso(t0 + minutes * 60_000),
+    mmPerHour: finiteOrNull(point.mmPerHour[k]!),
+    dbz: finiteOrNull(point.dbz[k]!),
+  }));
   const payload: NowcastPayload = {
     id,
     issuedAt: input.issuedAt.toISOString(),
@@ -136,12 +159,8 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     location,
     neighbourhoodKm: POINT_RADIUS_PX * 2 + 1,
     georef: analysis.georef,
-    series: Array.from(point.minutes, (minutes, k) => ({
-      minutes,
-      time: iso(t0 + minutes * 60_000),
-      mmPerHour: finiteOrNull(point.mmPerHour[k]!),
-      dbz: finiteOrNull(point.dbz[k]!),
-    })),
+    series,
+    chance,
     events: {
       thresholdMmPerHour: RAIN_THRESHOLD_MM_PER_HOUR,
       startsInMinutes: events.startsInMinutes,
@@ -151,7 +170,8 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
       startsAt: at(events.startsInMinutes),
       stopsAt: at(events.stopsInMinutes),
       peakAt: at(events.peakInMinutes),
-      summary: summarize(events, result.leads * result.stepMinutes),
+      // As at the radar time, minutes from then; the response's `summary` is said at the service's now.
+      summary: sentenceOf({ radarTime: input.radarTime.toISOString(), series, chance }, t0, null),
     },
     motion: meanMotion(result),
     frames: {
@@ -161,9 +181,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     animation: { url: urlOf(ANIMATION_NAME), frames: slots.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
     legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
     // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.
-    ...(result.ensemble
-      ? { probability: probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, RAIN_THRESHOLD_MM_PER_HOUR) }
-      : {}),
+    ...(probability ? { probability } : {}),
     ...(result.experimental ? { experimental: result.experimental } : {}),
   };
   // Kept until the nowcast's hour has been observed and it is scored (worker/verification).

@@ -13,7 +13,10 @@ export const rainEventsSchema = z.object({
   startsAt: isoTime.nullable(),
   stopsAt: isoTime.nullable(),
   peakAt: isoTime.nullable(),
-  summary: z.string().openapi({ example: "Rain starting in about 20 min, heaviest in about 35 min, dry again in about 50 min." }),
+  summary: z.string().openapi({
+    description: "The sentence as at the radar time, in minutes from then; the response's summary says it at the service's now",
+    example: "70 % chance of light rain in 20 min, for 30 min.",
+  }),
 });
 
 const frameLink = z.object({ time: isoTime, url: z.string() });
@@ -62,6 +65,16 @@ export const nowcastPayloadSchema = z
         dbz: z.number().nullable(),
       }),
     ),
+    chance: z
+      .object({
+        method: z.enum(["ensemble", "neighbourhood"]).openapi({
+          description: "ensemble: the fraction of members with rain around the place; neighbourhood: the fraction of the deterministic nowcast's pixels with rain in a square around the place that widens with the lead",
+        }),
+        thresholdMmPerHour: z.number(),
+        members: z.number().int().nullable(),
+        series: z.array(z.object({ minutes: z.number().int(), time: isoTime, chanceOfRain: z.number().nullable() })),
+      })
+      .openapi({ description: "The chance of rain at the place per 5 minutes, lead 0 (now, observed) first" }),
     events: rainEventsSchema,
     motion: z.object({ meanUPxPerStep: z.number(), meanVPxPerStep: z.number() }).nullable(),
     frames: z.object({ observed: z.array(frameLink), forecast: z.array(frameLink) }),
@@ -110,7 +123,18 @@ export const nowcastResponseSchema = z
       now: isoTime.openapi({ description: "The service's now: real time, or the newest radar frame's time when replaying archived data" }),
     }),
     servedBy: z.object({ locationId: z.number().int(), name: z.string(), distanceKm: z.number() }),
-    query: z.object({ lat: z.number(), lon: z.number(), place: z.string().nullable() }),
+    query: z.object({
+      lat: z.number(),
+      lon: z.number(),
+      place: z.string().nullable().openapi({ description: "The place name as typed" }),
+      matchedPlace: z.string().nullable().openapi({ description: "The gazetteer's name the typed place was read as (\"Helsinki\" for \"Helsnki\")" }),
+    }),
+    summary: z
+      .object({
+        text: z.string().openapi({ example: "Light drizzle now, until 14:20, then 70 % chance of light rain again from 14:35, until 14:50." }),
+        timeZone: z.string().nullable().openapi({ description: "The zone of the sentence's clock times (the tz asked for); null: times are minutes from now" }),
+      })
+      .openapi({ description: "One sentence for the next hour at the service's now, from the series and the chance of rain" }),
     inference: z.object({
       model: z.string().openapi({ description: "The model asked for" }),
       backend: z.string().openapi({ description: "The backend that model is routed to (embedded or container)" }),

@@ -17,6 +17,8 @@ import { servingLocation } from "./locations";
 import { countRequest } from "./popularity";
 import { nowcastSettings } from "./settings";
 import { saveNowcast, storedObservedImages } from "./store";
+import type { NowcastPayload } from "./payload";
+import { sentenceOf } from "./sentence";
 
 /** The newest frame of every source; none yet is a domain error (the route answers 503). */
 export async function requireLatestRadars(env: Env): Promise<LatestRadar[]> {
@@ -117,6 +119,10 @@ export interface NowcastQuery {
   lat: number;
   lon: number;
   place: string | null;
+  /** The gazetteer's name the typed place was read as. */
+  matchedPlace?: string | null;
+  /** IANA zone for the sentence's clock times; null: minutes from now. */
+  timeZone?: string | null;
   /** Ask for a nowcast of the newest radar frame: never served stale. */
   fresh: boolean;
   userId: string | null;
@@ -197,12 +203,17 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   const radarTime = new Date(entry.radarTimeMs).toISOString();
   const now = settings.clock === "latest-frame" ? latest.obstime : new Date();
   const behindSeconds = Math.max(0, Math.round((latest.obstime.getTime() - entry.radarTimeMs) / 1000));
+  // The sentence is said at now, not at the radar time: the payload is read for its series (a few kB).
+  const stored = JSON.parse(entry.json) as Pick<NowcastPayload, "radarTime" | "series"> & Partial<Pick<NowcastPayload, "chance">>;
+  const timeZone = query.timeZone ?? null;
+  const summary = { text: sentenceOf(stored, now.getTime(), timeZone), timeZone };
   // The cached payload is spliced in as it was serialized: a hit costs no JSON.stringify of it.
   const head = JSON.stringify({
     cache: { status: cacheStatus, reason, ageSeconds, radarTime, behindSeconds },
     clock: { mode: settings.clock, now: now.toISOString() },
     servedBy: { locationId: location.id, name: location.name, distanceKm: Math.round(distanceKm * 100) / 100 },
-    query: { lat: query.lat, lon: query.lon, place: query.place },
+    query: { lat: query.lat, lon: query.lon, place: query.place, matchedPlace: query.matchedPlace ?? null },
+    summary,
     inference: { model: route.model, backend: route.primary.name, fallback, experimental: entry.experimental ?? null },
   });
   return {

@@ -104,6 +104,17 @@ export class Gazetteer {
     return { geonameId: d.ids[i]!, name: this.names[i]!, country: d.countries[i]!, lat: d.lat[i]!, lon: d.lon[i]!, population: d.population[i]! };
   }
 
+  /** The most populous places inside a lon/lat box, largest first (the data is sorted so). */
+  largestWithin(west: number, south: number, east: number, north: number, limit: number): Place[] {
+    const d = this.data;
+    const out: Place[] = [];
+    for (let i = 0; i < this.size && out.length < limit; i++) {
+      const lat = d.lat[i]!, lon = d.lon[i]!;
+      if (lon >= west && lon <= east && lat >= south && lat <= north) out.push(this.place(i));
+    }
+    return out;
+  }
+
   get(geonameId: number): Place | undefined {
     const i = this.byId.get(geonameId);
     return i === undefined ? undefined : this.place(i);

@@ -1,5 +1,6 @@
 // The rain-rate colour scale shared by every rendered image and the legend, so that a
 // colour means the same rain rate in the PNG frames, the GIF animation and the legend.
+import { categoryOf, RAIN_CATEGORIES, RAIN_FROM_MM_PER_HOUR, type RainCategoryId } from "../nowcast/rain-categories";
 
 /** One palette entry: red, green, blue, alpha, each 0..255. */
 export type Rgba = readonly [r: number, g: number, b: number, a: number];
@@ -29,6 +30,14 @@ export const RAIN_RATE_STEPS: readonly RainRateStep[] = [
   { fromMmPerHour: 50, rgb: [225, 25, 25] },
   { fromMmPerHour: 100, rgb: [215, 30, 215] },
 ];
+
+// Every category starts on a step, and the first step is where rain starts: a colour names one category.
+for (const category of RAIN_CATEGORIES) {
+  if (!RAIN_RATE_STEPS.some((step) => step.fromMmPerHour === category.fromMmPerHour)) {
+    throw new Error(`rain category ${category.id} starts at ${category.fromMmPerHour} mm/h, which is no colour step`);
+  }
+}
+if (RAIN_RATE_STEPS[0]!.fromMmPerHour !== RAIN_FROM_MM_PER_HOUR) throw new Error("the colour scale must start where rain starts");
 
 /** Index 0: below the first step. Transparent so a map under the image shows through. */
 export const NO_RAIN_INDEX = 0;
@@ -60,6 +69,9 @@ export type LegendStep = {
   toMmPerHour: number | null;
   color: string;
   label: string;
+  /** The rain category the step belongs to (rain-categories.ts). */
+  category: RainCategoryId;
+  categoryWords: string;
   /** The palette index images use for this step. */
   paletteIndex: number;
 };
@@ -87,6 +99,8 @@ export function legend(): Legend {
       toMmPerHour: to,
       color: hex(step.rgb),
       label: to === null ? `≥ ${step.fromMmPerHour}` : `${step.fromMmPerHour}–${to}`,
+      category: categoryOf(step.fromMmPerHour)!.id,
+      categoryWords: categoryOf(step.fromMmPerHour)!.words,
       paletteIndex: FIRST_STEP_INDEX + i,
     };
   });

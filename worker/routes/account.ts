@@ -6,7 +6,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { MAX_PASSWORD_LENGTH, passwordProblem } from "../auth/password-policy";
 import { revokeSession } from "../auth/sessions";
 import { clearSessionCookie } from "../auth/session-cookie";
-import { apiTokens, requests, revokedSessions, users, type User } from "../db/schema";
+import { apiTokens, savedPlaces, requests, revokedSessions, users, type User } from "../db/schema";
 import type { AppEnv, Env } from "../env";
 import { ApiError } from "../errors";
 import { createRouter, errorResponses, errorSchema } from "../openapi";
@@ -96,6 +96,7 @@ export const accountRoutes = createRouter()
     await db.batch([
       db.update(requests).set({ userId: null }).where(eq(requests.userId, account.id)),
       db.delete(apiTokens).where(eq(apiTokens.userId, account.id)),
+      db.delete(savedPlaces).where(eq(savedPlaces.userId, account.id)),
       db.delete(users).where(eq(users.id, account.id)),
       ...(session?.jti ? [db.insert(revokedSessions).values({ jti: session.jti, expiresAt: new Date(session.expiresAtMs) }).onConflictDoNothing()] : []),
     ]);

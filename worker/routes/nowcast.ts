@@ -13,6 +13,7 @@ import { OBSERVED_NAME, observedFramesAt } from "../nowcast/build";
 import { nowcastResponseSchema } from "../nowcast/payload";
 import { serveNowcast } from "../nowcast/service";
 import { inferenceConfig } from "../inference/config";
+import { isTimeZone } from "../weather/time";
 import { enforceLimit } from "../security/rate-limit";
 import { SITE_INTERNAL_HEADER } from "../site-internal";
 
@@ -27,6 +28,12 @@ const nowcastQuery = z
       .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "model must be lower-case letters, digits and dashes")
       .optional()
       .openapi({ description: "optical-flow (default, embedded), persistence, ensemble (probabilistic), or a learned model; see inference in the response" }),
+    tz: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, "tz must be an IANA time zone such as Europe/Helsinki")
+      .optional()
+      .openapi({ description: "IANA zone for the clock times of summary.text; without it the sentence counts minutes from now" }),
   })
   .superRefine((q, ctx) => {
     const hasPosition = q.lat !== undefined || q.lon !== undefined;
@@ -67,13 +74,13 @@ const nowcastRoute = createRoute({
 
 // Place names resolved recently in this isolate: a search scans the whole gazetteer.
 const PLACE_CACHE_CAPACITY = 1_000;
-const placeCache = new Map<string, { lat: number; lon: number } | null>();
+const placeCache = new Map<string, { lat: number; lon: number; name: string } | null>();
 
 async function resolvePlace(name: string, latests: readonly LatestRadar[]) {
   const key = `${normalizeName(name)}|${latests.map((l) => `${l.source}:${l.obstime.getTime()}`).join(",")}`;
   if (placeCache.has(key)) return placeCache.get(key)!;
   const [match] = gazetteer().search(name, 1, coverageBoost(latests));
-  const value = match ? { lat: match.lat, lon: match.lon } : null;
+  const value = match ? { lat: match.lat, lon: match.lon, name: match.name } : null;
   placeCache.set(key, value);
   while (placeCache.size > PLACE_CACHE_CAPACITY) placeCache.delete(placeCache.keys().next().value!);
   return value;
@@ -124,16 +131,20 @@ export const nowcastRoutes = createRouter()
     }
     let lat = q.lat;
     let lon = q.lon;
+    let matchedPlace: string | null = null;
     if (q.place !== undefined) {
       const match = await resolvePlace(q.place, await latestRadars(c.env));
       if (!match) throw new ApiError(404, "unknown_place", `no place matches "${q.place}"`);
       lat = match.lat;
       lon = match.lon;
+      matchedPlace = match.name;
     }
     const served = await serveNowcast(c.env, c.executionCtx as ExecutionContext, c.get("db"), {
       lat: lat!,
       lon: lon!,
       place: q.place ?? null,
+      matchedPlace,
+      timeZone: q.tz ?? null,
       fresh: q.fresh ?? false,
       userId: c.get("principal").sub,
       siteInternal: c.req.header(SITE_INTERNAL_HEADER) !== undefined,

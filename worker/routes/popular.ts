@@ -6,14 +6,24 @@ import { numberParam } from "../params";
 import { readCachedNowcast } from "../nowcast/cache";
 import type { NowcastPayload } from "../nowcast/payload";
 import { mostRequested } from "../nowcast/warmup";
-import { warmupSettings } from "../nowcast/settings";
+import { nowcastSettings, warmupSettings } from "../nowcast/settings";
+import { sentenceOf } from "../nowcast/sentence";
+import { isTimeZone } from "../weather/time";
+import { latestRadar } from "../radar/frame-store";
 import { inferenceConfig } from "../inference/config";
 
 const popularRoute = createRoute({
   method: "get",
   path: "/popular",
   summary: "The most requested named places with their latest nowcast summary",
-  request: { query: z.object({ limit: numberParam(1, 50, "limit").optional() }) },
+  request: {
+    query: z.object({
+      limit: numberParam(1, 50, "limit").optional(),
+      tz: z.string().max(64).refine(isTimeZone, "tz must be an IANA time zone such as Europe/Helsinki").optional().openapi({
+        description: "IANA zone for the clock times of each summary; without it the sentences count minutes from now",
+      }),
+    }),
+  },
   responses: {
     200: {
       description: "Most requested first over the warm-up window",
@@ -45,7 +55,7 @@ const popularRoute = createRoute({
 const MAX_CANDIDATES = 90;
 
 export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
-  const { limit } = c.req.valid("query");
+  const { limit, tz } = c.req.valid("query");
   const db = c.get("db");
   const since = new Date(Date.now() - warmupSettings(c.env).windowHours * 3600_000);
   const model = inferenceConfig(c.env).defaultModel;
@@ -56,6 +66,9 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const ids = candidates.filter((id) => byId.has(id)).slice(0, limit ?? 10);
+  // Every sentence is said at the service's now, like the nowcast's own summary.
+  const latest = nowcastSettings(c.env).clock === "latest-frame" ? await latestRadar(c.env) : null;
+  const nowMs = latest ? latest.obstime.getTime() : Date.now();
   const places = await Promise.all(
     ids.flatMap((id) => {
       const row = byId.get(id);
@@ -70,7 +83,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
             lat: row.lat,
             lon: row.lon,
             radarTime: payload?.radarTime ?? null,
-            summary: payload?.events.summary ?? null,
+            summary: payload ? sentenceOf(payload, nowMs, tz ?? null) : null,
           };
         }),
       ];

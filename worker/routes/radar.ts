@@ -5,7 +5,9 @@ import { encodeLegendPng, legend } from "../render/index";
 const legendSchema = z
   .object({
     unit: z.literal("mm/h"),
-    steps: z.array(z.object({ fromMmPerHour: z.number(), toMmPerHour: z.number().nullable(), color: z.string(), label: z.string() })),
+    steps: z.array(
+      z.object({ fromMmPerHour: z.number(), toMmPerHour: z.number().nullable(), color: z.string(), label: z.string(), category: z.string(), categoryWords: z.string() }),
+    ),
     noData: z.object({ color: z.string(), label: z.string() }).passthrough(),
   })
   .passthrough()

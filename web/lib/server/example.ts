@@ -7,6 +7,7 @@ import { apiFetch } from "../api";
 import { loadNowcastView } from "./nowcast-view";
 import { SITE_INTERNAL_HEADER } from "../../../worker/site-internal";
 import { serviceToken, signExampleId } from "./service-token";
+import { readerZone, zoneParam } from "./reader-zone";
 
 /** Asked for when nothing is warm yet (a fresh install): the product's home city. */
 export const FALLBACK_PLACE = "Helsinki";
@@ -15,7 +16,7 @@ export type Example = { view: NowcastView; popular: PopularPlace[] } | { view: n
 
 // One example per isolate, reused while its place and radar time stay the same,
 // so the landing page costs the API about one counted nowcast request per radar frame.
-let current: { locationId: number; radarTime: string; view: NowcastView } | undefined;
+let current: { locationId: number; radarTime: string; zone: string | null; view: NowcastView } | undefined;
 
 async function rewriteImages(platform: App.Platform | undefined, view: NowcastView): Promise<NowcastView> {
   const { nowcast } = view.response;
@@ -42,10 +43,11 @@ export async function liveExample(platform: App.Platform | undefined, request: R
     const token = await serviceToken(platform);
     // Marked as the site's own call: the example is not a visitor's demand for the place.
     const headers = { authorization: `Bearer ${token}`, [SITE_INTERNAL_HEADER]: "landing-example" };
-    const res = await apiFetch(platform, request, "/api/popular?limit=6", { headers });
+    const res = await apiFetch(platform, request, `/api/popular?limit=6${zoneParam(request)}`, { headers });
     const popular = res.ok ? ((await res.json()) as { places: PopularPlace[] }).places : [];
     const warm = popular.find((p) => p.summary !== null && p.radarTime !== null);
-    if (warm && current && current.locationId === warm.locationId && current.radarTime === warm.radarTime) {
+    // The sentence is in the reader's zone and said at now: reused for one radar frame and zone.
+    if (warm && current && current.locationId === warm.locationId && current.radarTime === warm.radarTime && current.zone === readerZone(request)) {
       return { view: current.view, popular };
     }
     const query = warm ? { lat: warm.lat, lon: warm.lon } : { place: FALLBACK_PLACE };
@@ -53,7 +55,7 @@ export async function liveExample(platform: App.Platform | undefined, request: R
     if (!result.ok) return { view: null, popular, message: result.message };
     const view = await rewriteImages(platform, result.view);
     const { nowcast } = view.response;
-    current = { locationId: nowcast.location.id, radarTime: nowcast.radarTime, view };
+    current = { locationId: nowcast.location.id, radarTime: nowcast.radarTime, zone: readerZone(request), view };
     return { view, popular };
   } catch (error) {
     return { view: null, popular: [], message: `The live example is not available right now (${error instanceof Error ? error.message : String(error)}).` };

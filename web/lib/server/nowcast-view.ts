@@ -1,10 +1,13 @@
-// The nowcast as the site shows it: the API's answer (called in process) plus
-// the basemap of its radar crop, projected onto the radar grid here on the
-// server so that the browser gets a few kilobytes of path data, not an atlas.
+// The nowcast as the site shows it: the API's answer (called in process) plus what the map
+// draws around the frames (the radar's coverage outline and credit). The basemap itself is
+// fetched by the browser from /map/basemap.json after first paint.
 import { apiFetch } from "../api";
-import type { MapGeometry, NowcastResponse, ViewResult } from "../types";
-import { basemapPaths } from "./basemap/projection";
-import { latLonToPixel } from "../../../nowcast/src/index";
+import type { MapExtras, NowcastResponse, ViewResult } from "../types";
+import { pixelToLatLon, type Georeference } from "../../../nowcast/src/index";
+import { latestRadar } from "../../../worker/radar/frame-store";
+
+const FMI_CREDIT = "Radar data: Finnish Meteorological Institute, CC BY 4.0";
+import { zoneParam } from "./reader-zone";
 
 /** What a URL asks for: a place name, or a position. */
 export type NowcastQuery = { place: string } | { lat: number; lon: number };
@@ -47,20 +50,51 @@ export function explainError(status: number, code: string, message: string, quer
   return `The nowcast could not be loaded (HTTP ${status}${message ? `: ${message}` : ""}). Try again in a moment.`;
 }
 
-function mapGeometry(response: NowcastResponse): MapGeometry | null {
+/** [lat, lon] pairs of an outline, from the shapes a source's coverage may come in (GeoJSON Polygon, or pairs). */
+function outlineOf(value: unknown): [number, number][] | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as { type?: string; coordinates?: unknown; outline?: unknown };
+  if (v.outline) return outlineOf(v.outline);
+  if (v.type === "Polygon" && Array.isArray(v.coordinates) && Array.isArray(v.coordinates[0])) {
+    return (v.coordinates[0] as [number, number][]).map(([lon, lat]) => [lat, lon]);
+  }
+  if (v.type === "MultiPolygon" && Array.isArray(v.coordinates)) {
+    const first = (v.coordinates as [number, number][][][])[0]?.[0];
+    return first ? first.map(([lon, lat]) => [lat, lon]) : null;
+  }
+  return null;
+}
+
+/** The composite grid's edge, sampled along each side: the area radar data can come from. */
+function gridEdge(georef: Georeference): [number, number][] {
+  const ring: [number, number][] = [];
+  const n = 16;
+  const at = (x: number, y: number) => {
+    const { lat, lon } = pixelToLatLon(georef, x, y);
+    ring.push([Math.round(lat * 1000) / 1000, Math.round(lon * 1000) / 1000]);
+  };
+  for (let i = 0; i < n; i++) at((georef.width * i) / n, 0);
+  for (let i = 0; i < n; i++) at(georef.width, (georef.height * i) / n);
+  for (let i = n; i > 0; i--) at((georef.width * i) / n, georef.height);
+  for (let i = n; i > 0; i--) at(0, (georef.height * i) / n);
+  return ring;
+}
+
+/**
+ * What the map draws besides the frames: the source's coverage outline and credit line when
+ * the API names them (response.source), else the newest composite's grid edge and FMI's credit.
+ */
+async function mapExtras(platform: App.Platform | undefined, response: NowcastResponse): Promise<MapExtras> {
+  const named = (response as { source?: { coverage?: unknown; credit?: string } }).source ?? (response.nowcast as { sourceInfo?: { coverage?: unknown; credit?: string } }).sourceInfo;
+  const credit = typeof named?.credit === "string" ? named.credit : FMI_CREDIT;
+  const outline = outlineOf(named?.coverage);
+  if (outline) return { coverage: outline, credit };
   try {
-    const crop = response.nowcast.georef;
-    const place = latLonToPixel(crop, response.query.lat, response.query.lon);
-    const round = (v: number) => Math.round(v * 10) / 10;
-    return {
-      size: crop.width,
-      kmPerPx: crop.pixelWidthM / 1000,
-      ...basemapPaths(crop),
-      place: { x: round(place.x), y: round(place.y) },
-    };
+    const latest = platform?.env ? await latestRadar(platform.env, response.nowcast.source) : null;
+    return { coverage: latest ? gridEdge(latest.georef) : null, credit };
   } catch {
-    // A basemap problem never costs the reader the nowcast itself.
-    return null;
+    // A missing outline never costs the reader the nowcast itself.
+    return { coverage: null, credit };
   }
 }
 
@@ -71,7 +105,7 @@ export async function loadNowcastView(
   query: NowcastQuery,
   options: { fresh?: boolean; headers?: HeadersInit } = {},
 ): Promise<ViewResult> {
-  const path = `/api/nowcast?${queryString(query)}${options.fresh ? "&fresh=1" : ""}`;
+  const path = `/api/nowcast?${queryString(query)}${options.fresh ? "&fresh=1" : ""}${zoneParam(request)}`;
   let res: Response;
   try {
     res = await apiFetch(platform, request, path, { headers: options.headers });
@@ -84,5 +118,5 @@ export async function loadNowcastView(
     return { ok: false, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
   }
   const response = (await res.json()) as NowcastResponse;
-  return { ok: true, view: { response, map: mapGeometry(response) } };
+  return { ok: true, view: { response, map: await mapExtras(platform, response) } };
 }
