@@ -3,10 +3,7 @@
 // fetched by the browser from /map/basemap.json after first paint.
 import { apiFetch } from "../api";
 import type { MapExtras, NowcastResponse, ViewResult } from "../types";
-import { pixelToLatLon, type Georeference } from "../../../nowcast/src/index";
-import { latestRadar } from "../../../worker/radar/frame-store";
 
-const FMI_CREDIT = "Radar data: Finnish Meteorological Institute, CC BY 4.0";
 import { zoneParam } from "./reader-zone";
 
 /** What a URL asks for: a place name, or a position. */
@@ -38,7 +35,7 @@ export function explainError(status: number, code: string, message: string, quer
     case "unknown_place":
       return `No place called ${what} is known. Check the spelling, or pick a place from the suggestions.`;
     case "outside_coverage":
-      return `${what} is outside the radar's coverage (Finland and its surroundings), so there is no nowcast for it. Try a place in Finland.`;
+      return `${what} is outside the radar composites' coverage (Finland, the Netherlands, Switzerland and the rest of Europe that OPERA covers), so there is no nowcast for it.`;
     case "no_radar_data":
       return "No radar data has arrived yet. Try again in a minute.";
     case "insufficient_radar_data":
@@ -50,52 +47,10 @@ export function explainError(status: number, code: string, message: string, quer
   return `The nowcast could not be loaded (HTTP ${status}${message ? `: ${message}` : ""}). Try again in a moment.`;
 }
 
-/** [lat, lon] pairs of an outline, from the shapes a source's coverage may come in (GeoJSON Polygon, or pairs). */
-function outlineOf(value: unknown): [number, number][] | null {
-  if (!value || typeof value !== "object") return null;
-  const v = value as { type?: string; coordinates?: unknown; outline?: unknown };
-  if (v.outline) return outlineOf(v.outline);
-  if (v.type === "Polygon" && Array.isArray(v.coordinates) && Array.isArray(v.coordinates[0])) {
-    return (v.coordinates[0] as [number, number][]).map(([lon, lat]) => [lat, lon]);
-  }
-  if (v.type === "MultiPolygon" && Array.isArray(v.coordinates)) {
-    const first = (v.coordinates as [number, number][][][])[0]?.[0];
-    return first ? first.map(([lon, lat]) => [lat, lon]) : null;
-  }
-  return null;
-}
-
-/** The composite grid's edge, sampled along each side: the area radar data can come from. */
-function gridEdge(georef: Georeference): [number, number][] {
-  const ring: [number, number][] = [];
-  const n = 16;
-  const at = (x: number, y: number) => {
-    const { lat, lon } = pixelToLatLon(georef, x, y);
-    ring.push([Math.round(lat * 1000) / 1000, Math.round(lon * 1000) / 1000]);
-  };
-  for (let i = 0; i < n; i++) at((georef.width * i) / n, 0);
-  for (let i = 0; i < n; i++) at(georef.width, (georef.height * i) / n);
-  for (let i = n; i > 0; i--) at((georef.width * i) / n, georef.height);
-  for (let i = n; i > 0; i--) at(0, (georef.height * i) / n);
-  return ring;
-}
-
-/**
- * What the map draws besides the frames: the source's coverage outline and credit line when
- * the API names them (response.source), else the newest composite's grid edge and FMI's credit.
- */
-async function mapExtras(platform: App.Platform | undefined, response: NowcastResponse): Promise<MapExtras> {
-  const named = (response as { source?: { coverage?: unknown; credit?: string } }).source ?? (response.nowcast as { sourceInfo?: { coverage?: unknown; credit?: string } }).sourceInfo;
-  const credit = typeof named?.credit === "string" ? named.credit : FMI_CREDIT;
-  const outline = outlineOf(named?.coverage);
-  if (outline) return { coverage: outline, credit };
-  try {
-    const latest = platform?.env ? await latestRadar(platform.env, response.nowcast.source) : null;
-    return { coverage: latest ? gridEdge(latest.georef) : null, credit };
-  } catch {
-    // A missing outline never costs the reader the nowcast itself.
-    return { coverage: null, credit };
-  }
+/** What the map draws besides the frames: the serving source's coverage outline and its credit line. */
+function mapExtras(response: NowcastResponse): MapExtras {
+  const { radar } = response.nowcast;
+  return { coverage: radar.coverageOutline.map(([lon, lat]) => [lat, lon] as [number, number]), credit: `Radar data: ${radar.credit}, ${radar.licence}` };
 }
 
 /** Calls GET /api/nowcast for the query (fresh: run the model now) and adds the crop's basemap. */
@@ -118,5 +73,5 @@ export async function loadNowcastView(
     return { ok: false, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
   }
   const response = (await res.json()) as NowcastResponse;
-  return { ok: true, view: { response, map: await mapExtras(platform, response) } };
+  return { ok: true, view: { response, map: mapExtras(response) } };
 }
