@@ -27,8 +27,9 @@ describe("the synthetic-data lab in the browser", () => {
 
   it("takes weather.csv from the shipped tables and shows the metadata SDV's rules detect", async () => {
     await page.goto(`${baseUrl}/lab`);
-    await page.locator('input[name=dataset][value="vega-datasets|weather.csv"]').check();
-    await page.getByRole("button", { name: "Use this table" }).click();
+    const shipped = page.locator("form", { has: page.locator('input[name=dataset][value="vega-datasets|weather.csv"]') });
+    await shipped.locator('input[value="vega-datasets|weather.csv"]').check();
+    await shipped.getByRole("button", { name: "Use this table" }).click();
     await page.waitForURL(/\/lab\/datasets\/[^/]+$/);
     datasetUrl = page.url();
     // weather.csv: 2,922 days of Seattle and New York (location, date, precipitation, temp_max, temp_min, wind, weather).

@@ -163,7 +163,7 @@ export const synthRoutes = createRouter()
     c.json({ synthesizers: SYNTHESIZERS.filter((s) => !s.benchOnly).map(({ id, label, description }) => ({ id, label, description })), reference: REFERENCE_SYNTHESIZER, privacyFloor: { ...PRIVACY_FLOOR } }, 200),
   )
   .openapi(sourcesRoute, async (c) =>
-    c.json({ sources: await Promise.all(DATASET_SOURCES.map(async (s) => ({ id: s.id, label: s.label, datasets: await s.list(c.env) }))) }, 200),
+    c.json({ sources: await Promise.all(DATASET_SOURCES.map(async (s) => ({ id: s.id, label: s.label, datasets: await s.list(c.env, owner(c)) }))) }, 200),
   )
   .openapi(listDatasetsRoute, async (c) => c.json({ datasets: await listDatasets(c.get("db"), owner(c)) }, 200))
   .openapi(pickRoute, async (c) => {

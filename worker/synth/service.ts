@@ -85,10 +85,10 @@ export function uploadDataset(db: Db, env: Env, ownerId: string, name: string, c
 
 export async function datasetFromSource(db: Db, env: Env, ownerId: string, sourceId: string, name: string) {
   const source = datasetSource(sourceId);
-  const csv = source ? await source.read(env, name) : null;
-  if (!source || csv === null) throw new LabError("not_found", `no dataset ${name} in source ${sourceId}`);
-  // Source datasets are read where they are; only the copy's metadata is the user's.
-  return insertDataset(db, env, { ownerId, name, source: `${sourceId}:${name}`, csv, csvKey: `synth/shipped/${sourceId}/${name}` });
+  const found = source ? await source.read(env, ownerId, name) : null;
+  if (!source || found === null) throw new LabError("not_found", `no dataset ${name} in source ${sourceId}`);
+  // Shipped files are read where they are (only the metadata is the user's); other sources are copied.
+  return insertDataset(db, env, { ownerId, name: found.title, source: `${sourceId}:${name}`, csv: found.csv, csvKey: source.storedAt(name) });
 }
 
 async function ownDataset(db: Db, ownerId: string, id: string): Promise<DatasetRow> {
