@@ -295,7 +295,7 @@ describe("configuration", () => {
     expect(await runIngestCron(s.env({ RADAR_URL_TEMPLATE: "ftp://example.com/{stamp}.pgm.gz" }))).toBeNull();
     expect(await runIngestCron(s.env({ RADAR_SOURCE: "nexrad" }))).toBeNull();
     const problems = error.mock.calls.map(([line]) => JSON.parse(String(line)) as { msg: string; problem: string }).filter((l) => l.msg === "radar ingest misconfigured");
-    expect(problems.map((p) => p.problem)).toEqual(["it has no {stamp} placeholder", "it is not an http(s) URL (ftp:)", 'no adapter for radar source "nexrad"']);
+    expect(problems.map((p) => p.problem)).toEqual(["it has no {stamp} (or {jjj} and {hhmm}) placeholder", "it is not an http(s) URL (ftp:)", 'no adapter for radar source "nexrad"']);
     expect(await s.requests()).toEqual([]);
     expect(await counters()).toEqual({});
     error.mockRestore();
