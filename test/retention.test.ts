@@ -59,7 +59,7 @@ describe("retention", () => {
     const stillServed = (await (await call(`/api/nowcast?place=Oulu`, auth)).json()) as { nowcast: { id: string; frames: { observed: { url: string }[] } } };
     expect(stillServed.nowcast.id).toBe(served.id);
     for (const link of stillServed.nowcast.frames.observed) expect((await call(link.url, auth)).status).toBe(200);
-  });
+  }, 60_000); // three model runs with their images: seconds each on a loaded machine
 
   it("folds old request records into daily counts per location, then deletes them; the warm-up's window is never pruned", async () => {
     const place = gazetteer().search("Kotka", 1)[0]!;
