@@ -21,7 +21,7 @@ describe("data jobs", () => {
   it("creates a job from the page, watches its steps finish, and charts the dataset", async () => {
     await page.goto(`${baseUrl}/data`);
     await page.getByRole("button", { name: "weather.csv", exact: true }).click();
-    await page.getByLabel("Dataset").fill(`weather-e2e-${Date.now()}`);
+    await page.getByLabel("Dataset", { exact: true }).fill(`weather-e2e-${Date.now()}`);
     await page.getByRole("button", { name: "Create and run" }).click();
     await page.waitForURL(/\/data\/runs\//);
     await page.locator('[data-testid="run-status"]').filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
