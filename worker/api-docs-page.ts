@@ -60,8 +60,8 @@ export function renderApiDocs(doc: OpenApiDocument) {
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <title>API reference · ${doc.info.title}</title>
         <style>
-          :root { --bg: #f6f8fa; --text: #1b1f24; --muted: #57606a; --panel: #fff; --border: #d0d7de; --link: #0a55c2; --code: #eef1f4; }
-          @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --text: #e6edf3; --muted: #a3aeba; --panel: #161b22; --border: #3a424c; --link: #7cb4ff; --code: #1f2630; } }
+          :root { --bg: #f6f8fa; --text: #1b1f24; --muted: #57606a; --panel: #fff; --border: #d0d7de; --link: #0a55c2; --code: #eef1f4; --ok: #1a7f37; }
+          @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --text: #e6edf3; --muted: #a3aeba; --panel: #161b22; --border: #3a424c; --link: #7cb4ff; --code: #1f2630; --ok: #56d364; } }
           body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--text); background: var(--bg); }
           header { display: flex; gap: 1rem; align-items: center; justify-content: space-between; flex-wrap: wrap; padding: 0.75rem 1rem; background: #0d1b2a; color: #fff; }
           header a { color: #fff; }
@@ -76,7 +76,7 @@ export function renderApiDocs(doc: OpenApiDocument) {
           code { background: var(--code); padding: 0 0.2em; border-radius: 3px; overflow-wrap: anywhere; }
           pre { background: var(--code); padding: 0.75rem; white-space: pre-wrap; overflow-wrap: anywhere; border-radius: 6px; }
           .method { font-weight: 700; display: inline-block; min-width: 4rem; }
-          .public { color: #1a7f37; font-size: 0.85em; margin-left: 0.5rem; }
+          .public { color: var(--ok); font-size: 0.85em; margin-left: 0.5rem; }
           nav.toc ul { columns: 2 14rem; padding-left: 1.2rem; }
           details { margin: 0.4rem 0; }
           footer { text-align: center; color: var(--muted); font-size: 0.85rem; padding: 2rem 1rem; }
