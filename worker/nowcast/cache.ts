@@ -61,14 +61,9 @@ export async function readCachedNowcast(env: Env, locationId: number, model: str
 export async function writeCachedNowcast(env: Env, payload: NowcastPayload): Promise<CachedNowcast> {
   const entry = toCached(payload);
   const key = kvKey(payload.location.id, payload.model);
-  const metadata: Metadata = {
-    nowcastId: entry.nowcastId,
-    source: entry.source,
-    radarTimeMs: entry.radarTimeMs,
-    issuedAtMs: entry.issuedAtMs,
-    ...(entry.experimental ? { experimental: entry.experimental } : {}),
-  };
-  await env.CACHE.put(key, entry.json, { expirationTtl: KV_TTL_SECONDS, metadata });
+  // The metadata is the entry without its body: a hit reads these fields without parsing the payload.
+  const { json, ...metadata }: CachedNowcast = entry;
+  await env.CACHE.put(key, json, { expirationTtl: KV_TTL_SECONDS, metadata });
   remember(key, entry);
   return entry;
 }

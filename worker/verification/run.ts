@@ -132,7 +132,7 @@ async function scoreOne(env: Env, source: string, nowcast: DueNowcast, observed:
   return { ...scoreNowcast(record, crops.map((c) => c?.dbz ?? null), zrForSource(source)), experimental: record.header.experimental };
 }
 
-async function dueNowcasts(env: Env, source: string, newestMs: number): Promise<DueNowcast[]> {
+async function dueNowcasts(env: Env, source: string, newestMs: number, hourMs: number): Promise<DueNowcast[]> {
   const db = drizzle(env.DB, { schema });
   return db
     .select({ id: nowcasts.id, model: nowcasts.model, radarTime: nowcasts.radarTime, assetsPrefix: nowcasts.assetsPrefix, lat: locations.lat, lon: locations.lon })
@@ -143,7 +143,7 @@ async function dueNowcasts(env: Env, source: string, newestMs: number): Promise<
       and(
         eq(nowcasts.source, source),
         isNull(nowcastVerifications.nowcastId),
-        lte(nowcasts.radarTime, new Date(newestMs - forecastHour(source).ms)),
+        lte(nowcasts.radarTime, new Date(newestMs - hourMs)),
         gte(nowcasts.radarTime, new Date(newestMs - DUE_WINDOW_MS)),
       ),
     )
@@ -165,14 +165,14 @@ export async function runVerification(env: Env, source: string): Promise<Verific
   }
   try {
     const newestMs = latest.obstime.getTime();
-    const found = await dueNowcasts(env, source, newestMs);
+    const hour = forecastHour(source);
+    const found = await dueNowcasts(env, source, newestMs, hour.ms);
     report.more = found.length > MAX_NOWCASTS_PER_RUN;
     const due = found.slice(0, MAX_NOWCASTS_PER_RUN);
     report.due = due.length;
     // Nowcasts of one radar time share the frames of their hour (and neighbouring times share most).
     const byRadarTime = new Map<number, DueNowcast[]>();
     for (const n of due) byRadarTime.set(n.radarTime.getTime(), [...(byRadarTime.get(n.radarTime.getTime()) ?? []), n]);
-    const hour = forecastHour(source);
     for (const [radarMs, group] of byRadarTime) {
       const observed = await loadFrameWindow(env, source, new Date(radarMs + hour.ms), hour.leads);
       if (observed.some((f) => f === null) && newestMs < radarMs + hour.ms + MISSING_FRAME_GRACE_MS) {
