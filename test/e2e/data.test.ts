@@ -26,7 +26,7 @@ describe("data jobs", () => {
     await page.waitForURL(/\/data\/runs\//);
     await page.locator('[data-testid="run-status"]').filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
     expect(await page.textContent('[data-testid="run-status"]')).toBe("succeeded");
-    for (const step of ["fetch", "sniff", "transform", "load", "export"]) expect(await page.getAttribute(`[data-testid="step-${step}"]`, "class")).toBe("done");
+    for (const step of ["fetch", "sniff", "transform", "load", "export"]) expect(await page.getAttribute(`[data-testid="step-${step}"]`, "data-state")).toBe("done");
     await screenshot(page, "data-run");
     await page.setViewportSize(PHONE);
     await screenshot(page, "data-run-phone");
