@@ -35,10 +35,10 @@ describe("data jobs", () => {
     await page.getByRole("link", { name: "dataset" }).click();
     await page.waitForURL(/\/data\/datasets\//);
     expect(await page.textContent("main")).toContain("2,922 rows");
-    await page.getByLabel("Chart").selectOption("bar");
-    await page.getByLabel("Group by").selectOption("location");
-    await page.getByLabel("Measure").selectOption("avg");
-    await page.getByLabel("of").selectOption("temp_max");
+    await page.getByRole("combobox", { name: "Chart", exact: true }).selectOption("bar");
+    await page.getByRole("combobox", { name: "Group by", exact: true }).selectOption("location");
+    await page.getByRole("combobox", { name: "Measure", exact: true }).selectOption("avg");
+    await page.getByRole("combobox", { name: "of", exact: true }).selectOption("temp_max");
     await page.getByRole("button", { name: "Draw" }).click();
     const bars = page.locator(".query-chart rect.bar");
     await bars.first().waitFor();
