@@ -36,13 +36,17 @@ export function coverageMask(frame: RadarFrame, blockPx = BLOCK_PX): CoverageMas
   return { blockPx, cols, rows, bits: btoa(binary) };
 }
 
+// Decoded masks by their base64 text: a few per source (the newest frame's, and the one before it
+// while an isolate still holds both). One entry would thrash: a search tests every candidate against
+// each source in turn, and each miss decodes a whole mask (OPERA's is 32 KB).
+const MASKS_KEPT = 8;
 const decodedBits = new Map<string, Uint8Array>();
 function maskBits(mask: CoverageMask): Uint8Array {
   let bits = decodedBits.get(mask.bits);
   if (!bits) {
     const binary = atob(mask.bits);
     bits = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    decodedBits.clear();
+    if (decodedBits.size >= MASKS_KEPT) decodedBits.delete(decodedBits.keys().next().value!);
     decodedBits.set(mask.bits, bits);
   }
   return bits;
