@@ -46,29 +46,68 @@ export const TIMESTAMP_FORMATS: readonly DateFormat[] = [
 ];
 const FORMAT_BY_NAME = new Map([...DATE_FORMATS, ...TIMESTAMP_FORMATS].map((f) => [f.format, f]));
 
-/** Epoch ms (UTC) of a value in a format, or NaN when it does not fit (including 2015-02-30). */
-export function parseInFormat(value: string, format: string): number {
+/** Field slots of a date read by readInFormat: year, month, day, hour, minute, second, ms. */
+const Y = 0, MO = 1, D = 2, H = 3, MI = 4, S = 5, MS = 6;
+/** One reused buffer: casting runs once per cell, so it allocates no object per value. */
+const FIELDS = new Int32Array(7);
+
+/** Reads a value's fields into FIELDS; false when it does not fit the format's pattern or ranges. */
+function readInFormat(value: string, format: string): boolean {
   const f = FORMAT_BY_NAME.get(format);
   const m = f?.pattern.exec(value);
-  if (!f || !m) return NaN;
-  let Y = 0, mo = 0, d = 0, H = 0, M = 0, S = 0, ms = 0;
+  if (!f || !m) return false;
+  FIELDS.fill(0);
   for (let i = 0; i < f.parts.length; i++) {
     const g = m[i + 1];
     if (g === undefined) continue;
     switch (f.parts[i]) {
-      case "Y": Y = Number(g); break;
-      case "m": mo = Number(g); break;
-      case "b": mo = MONTHS.indexOf(g.toLowerCase()) + 1; break;
-      case "d": d = Number(g); break;
-      case "H": H = Number(g); break;
-      case "M": M = Number(g); break;
-      case "S": S = Number(g); break;
-      case "f": ms = Number(g.slice(0, 3).padEnd(3, "0")); break;
+      case "Y": FIELDS[Y] = Number(g); break;
+      case "m": FIELDS[MO] = Number(g); break;
+      case "b": FIELDS[MO] = MONTHS.indexOf(g.toLowerCase()) + 1; break;
+      case "d": FIELDS[D] = Number(g); break;
+      case "H": FIELDS[H] = Number(g); break;
+      case "M": FIELDS[MI] = Number(g); break;
+      case "S": FIELDS[S] = Number(g); break;
+      case "f": FIELDS[MS] = Number(g.slice(0, 3).padEnd(3, "0")); break;
     }
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || H > 23 || M > 59 || S > 60) return NaN;
-  const t = Date.UTC(Y, mo - 1, d, H, M, S, ms);
-  return new Date(t).getUTCDate() === d ? t : NaN;
+  const mo = FIELDS[MO]!, d = FIELDS[D]!;
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && FIELDS[H]! <= 23 && FIELDS[MI]! <= 59 && FIELDS[S]! <= 60;
+}
+
+const fieldsUtc = () => Date.UTC(FIELDS[Y]!, FIELDS[MO]! - 1, FIELDS[D]!, FIELDS[H]!, FIELDS[MI]!, FIELDS[S]!, FIELDS[MS]!);
+
+/** Epoch ms (UTC) of a value in a format, or NaN when it does not fit (including 2015-02-30). */
+export function parseInFormat(value: string, format: string): number {
+  if (!readInFormat(value, format)) return NaN;
+  const t = fieldsUtc();
+  return new Date(t).getUTCDate() === FIELDS[D] ? t : NaN;
+}
+
+const daysInMonth = (year: number, month: number) =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+const pad4 = (n: number) => (n < 1000 ? `0${pad3(n)}` : `${n}`);
+
+/**
+ * The value's ISO text (YYYY-MM-DD, or YYYY-MM-DD HH:MM:SS.sss with time), or undefined when it does
+ * not fit. Built from the fields, not through a Date and toISOString (several µs a cell). Years below
+ * 100 (Date.UTC reads them as 19xx) and second 60 (rolls into the next minute) keep the Date path,
+ * so every value casts as parseInFormat reads it.
+ */
+function isoInFormat(value: string, format: string, withTime: boolean): string | undefined {
+  if (!readInFormat(value, format)) return undefined;
+  const year = FIELDS[Y]!, month = FIELDS[MO]!, day = FIELDS[D]!;
+  if (year < 100 || FIELDS[S] === 60) {
+    const t = fieldsUtc();
+    if (new Date(t).getUTCDate() !== day) return undefined;
+    const iso = new Date(t).toISOString();
+    return withTime ? iso.slice(0, 23).replace("T", " ") : iso.slice(0, 10);
+  }
+  if (day > daysInMonth(year, month)) return undefined;
+  const date = `${pad4(year)}-${pad2(month)}-${pad2(day)}`;
+  return withTime ? `${date} ${pad2(FIELDS[H]!)}:${pad2(FIELDS[MI]!)}:${pad2(FIELDS[S]!)}.${pad3(FIELDS[MS]!)}` : date;
 }
 
 export function fitsType(value: string, type: ColumnType, format: string | null | undefined, tokens: Tokens): boolean {
@@ -98,14 +137,10 @@ export function castValue(value: string, type: ColumnType, format: string | null
     }
     case "real":
       return REAL.test(value) ? Number(value) : undefined;
-    case "date": {
-      const t = format ? parseInFormat(value, format) : NaN;
-      return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 10);
-    }
-    case "timestamp": {
-      const t = format ? parseInFormat(value, format) : NaN;
-      return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 23).replace("T", " ");
-    }
+    case "date":
+      return format ? isoInFormat(value, format, false) : undefined;
+    case "timestamp":
+      return format ? isoInFormat(value, format, true) : undefined;
     case "text":
       return value;
   }
