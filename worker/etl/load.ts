@@ -60,14 +60,15 @@ function insertSql(into: string, target: LoadTarget): string {
 
 /** Writes rows (each a JSON array text, in column order) into the prepared table. */
 export class TableWriter {
-  private readonly sql: string;
+  /** Prepared once and bound per chunk: a D1 statement can be bound many times. */
+  private readonly insert: D1PreparedStatement;
   private pending: D1PreparedStatement[] = [];
   private chunk: string[] = [];
   private chunkChars = 2;
   rows = 0;
 
   constructor(private readonly db: D1Database, into: string, target: LoadTarget) {
-    this.sql = insertSql(into, target);
+    this.insert = db.prepare(insertSql(into, target));
   }
 
   async add(rowJson: string): Promise<void> {
@@ -78,7 +79,7 @@ export class TableWriter {
   }
 
   private async cut(): Promise<void> {
-    this.pending.push(this.db.prepare(this.sql).bind(`[${this.chunk.join(",")}]`));
+    this.pending.push(this.insert.bind(`[${this.chunk.join(",")}]`));
     this.chunk = [];
     this.chunkChars = 2;
     if (this.pending.length >= STATEMENTS_PER_BATCH) await this.send();
