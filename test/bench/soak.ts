@@ -1,46 +1,26 @@
 // npm run bench:soak — starts the local product (as npm start does, on a free port and a fresh
 // state folder) and holds 32 connections on it for 3 rounds of 2 minutes over a mix: cached
 // nowcasts, place search, the landing page and failed sign-ins. It reports requests/s, p99 and
-// every status code per kind and round, and the Worker's memory (workerd's resident set) at start,
-// after each round and after a minute idle. One JSON object on stdout; progress on stderr.
+// every status code per kind and round, and memory at start, after each round and after a minute
+// idle: the Worker isolate's V8 heap (read through the runtime's inspector; what a deployed Worker
+// has and what a leak in its code grows), and the resident set of each workerd process wrangler dev
+// runs (the runtime, and wrangler's dev proxy), which also hold what wrangler's tooling keeps.
+// The target, no growth from round to round, is judged on the isolate's heap.
+// One JSON object on stdout; progress on stderr.
 //
 // The signed-in kinds use the seeded operator account, which the per-caller API limit exempts,
 // so that a 429 can only come from the limit that applies to them: sign-in attempts.
 import autocannon from "autocannon";
-import { readdirSync, readFileSync } from "node:fs";
 import { startLocalStack } from "../e2e/local-stack";
+import { IsolateHeap, workerdProcesses } from "./workerd-memory";
 
 const SHORT = process.env.BENCH_SHORT === "1";
 const ROUND_S = Number(process.env.BENCH_ROUND_S ?? (SHORT ? 2 : 120));
 const ROUNDS = 3;
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? (SHORT ? 2 : 60));
 const CONNECTIONS = 32;
+const HEAP_GROWTH_TOLERANCE_MB = 5;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
-
-/** Resident memory of each workerd process in the stack's process group, in MB (Linux /proc). */
-function workerdMemoryMb(processGroup: number): { total_mb: number; processes: number } {
-  let kb = 0;
-  let processes = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the parenthesised command: state ppid pgrp ...
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (name !== "workerd" || pgrp !== processGroup) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
-      if (rss) {
-        kb += Number(rss[1]);
-        processes++;
-      }
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  if (processes === 0) throw new Error(`no workerd process found in process group ${processGroup}`);
-  return { total_mb: Math.round(kb / 1024), processes };
-}
 
 interface Kind {
   name: string;
@@ -115,16 +95,25 @@ try {
   ];
   if (kinds.reduce((s, k) => s + k.connections, 0) !== CONNECTIONS) throw new Error("the kinds must hold 32 connections");
 
-  const memory: Record<string, { total_mb: number; processes: number }> = { start: workerdMemoryMb(stack.processGroup) };
+  const devProxy = workerdProcesses(stack.processGroup).find((p) => p.role === "dev_proxy");
+  if (!devProxy) throw new Error("no wrangler dev proxy process (workerd without an inspector of its own) in the stack");
+  const heap = await IsolateHeap.connect(devProxy.pid, stack.baseUrl);
+  const memory: Record<string, { isolate_heap_mb: number; rss_mb: Record<string, number> }> = {};
+  const measure = async (key: string) => {
+    const isolate_heap_mb = await heap.usedMb();
+    memory[key] = { isolate_heap_mb, rss_mb: Object.fromEntries(workerdProcesses(stack.processGroup).map((p) => [p.role, p.rssMb])) };
+  };
+  await measure("start");
   const rounds = [];
   for (let r = 1; r <= ROUNDS; r++) {
     progress(`round ${r}/${ROUNDS}: ${CONNECTIONS} connections for ${ROUND_S} s ...`);
     rounds.push(await round(stack.baseUrl, kinds));
-    memory[`after_round_${r}`] = workerdMemoryMb(stack.processGroup);
+    await measure(`after_round_${r}`);
   }
   progress(`idle for ${IDLE_S} s ...`);
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
-  memory.after_idle = workerdMemoryMb(stack.processGroup);
+  await measure("after_idle");
+  heap.close();
 
   const unexpected: string[] = [];
   rounds.forEach((figures, i) => {
@@ -134,17 +123,22 @@ try {
       }
     }
   });
-  const mb = (key: string) => memory[key]!.total_mb;
+  const heapMb = (key: string) => memory[key]!.isolate_heap_mb;
+  const growth = (from: string, to: string) => Math.round((heapMb(to) - heapMb(from)) * 10) / 10;
   console.log(
     JSON.stringify({
       connections: CONNECTIONS,
       round_s: ROUND_S,
       idle_s: IDLE_S,
       rounds,
-      memory_mb: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, v.total_mb])),
-      workerd_processes: memory.start!.processes,
+      memory,
       // Growth from round to round is what a leak shows; the first round includes warm-up.
-      growth_mb: { round_1_to_2: mb("after_round_2") - mb("after_round_1"), round_2_to_3: mb("after_round_3") - mb("after_round_2"), round_3_to_idle: mb("after_idle") - mb("after_round_3") },
+      isolate_heap_growth_mb: { round_1_to_2: growth("after_round_1", "after_round_2"), round_2_to_3: growth("after_round_2", "after_round_3"), round_3_to_idle: growth("after_round_3", "after_idle") },
+      targets: {
+        // A few MB either way is the collector's timing, not a leak.
+        heapGrowthUnderMb: HEAP_GROWTH_TOLERANCE_MB,
+        heapFlatMet: growth("after_round_1", "after_round_2") < HEAP_GROWTH_TOLERANCE_MB && growth("after_round_2", "after_round_3") < HEAP_GROWTH_TOLERANCE_MB,
+      },
       unexpected_statuses: unexpected,
       any_5xx: rounds.some((figures) => Object.values(figures).some((f) => Object.keys(f.statuses).some((code) => code.startsWith("5")))),
     }),
