@@ -2,9 +2,10 @@
 // state folder) and holds 32 connections on it for 3 rounds of 2 minutes over a mix: cached
 // nowcasts, place search, the landing page and failed sign-ins. It reports requests/s, p99 and
 // every status code per kind and round, and memory at start, after each round and after a minute
-// idle: the Worker isolate's V8 heap (read through the runtime's inspector; what a deployed Worker
-// has and what a leak in its code grows), and the resident set of each workerd process wrangler dev
-// runs (the runtime, and wrangler's dev proxy), which also hold what wrangler's tooling keeps.
+// idle: the Worker isolate's V8 heap after a full collection (read through wrangler's DevTools
+// proxy; what a deployed Worker has and what a leak in its code grows), and the resident set of
+// each workerd process wrangler dev runs (the runtime, and wrangler's dev proxy), which also hold
+// what wrangler's tooling keeps.
 // The target, no growth from round to round, is judged on the isolate's heap.
 // One JSON object on stdout; progress on stderr.
 //
@@ -95,9 +96,7 @@ try {
   ];
   if (kinds.reduce((s, k) => s + k.connections, 0) !== CONNECTIONS) throw new Error("the kinds must hold 32 connections");
 
-  const devProxy = workerdProcesses(stack.processGroup).find((p) => p.role === "dev_proxy");
-  if (!devProxy) throw new Error("no wrangler dev proxy process (workerd without an inspector of its own) in the stack");
-  const heap = await IsolateHeap.connect(devProxy.pid, stack.baseUrl);
+  const heap = await IsolateHeap.connect(stack.processGroup, stack.baseUrl);
   const memory: Record<string, { isolate_heap_mb: number; rss_mb: Record<string, number> }> = {};
   const measure = async (key: string) => {
     const isolate_heap_mb = await heap.usedMb();

@@ -74,9 +74,11 @@ export class IsolateHeap {
     });
   }
 
-  /** Connects to wrangler's inspector proxy, found among the dev proxy process's listening ports. */
-  static async connect(devProxyPid: number, baseUrl: string): Promise<IsolateHeap> {
-    for (const port of listeningPorts(devProxyPid)) {
+  /** Connects to wrangler's inspector proxy, found among the stack's dev proxy process's listening ports. */
+  static async connect(processGroup: number, baseUrl: string): Promise<IsolateHeap> {
+    const devProxy = workerdProcesses(processGroup).find((p) => p.role === "dev_proxy");
+    if (!devProxy) throw new Error("no wrangler dev proxy process (workerd without an inspector of its own) in the stack");
+    for (const port of listeningPorts(devProxy.pid)) {
       const targets = await fetch(`http://127.0.0.1:${port}/json`, { signal: AbortSignal.timeout(2000) })
         .then((r) => (r.ok ? (r.json() as Promise<{ webSocketDebuggerUrl?: string }[]>) : []))
         .catch(() => []);
@@ -90,7 +92,7 @@ export class IsolateHeap {
       // request a second, while an answer is awaited, wakes it (GET /api/ping, a 401 without a token).
       return new IsolateHeap(socket, () => void fetch(`${baseUrl}/api/ping`).then((r) => r.body?.cancel()).catch(() => {}));
     }
-    throw new Error(`no DevTools inspector found on wrangler's dev proxy (process ${devProxyPid})`);
+    throw new Error(`no DevTools inspector found on wrangler's dev proxy (process ${devProxy.pid})`);
   }
 
   private call<T>(method: string): Promise<T> {
@@ -99,6 +101,7 @@ export class IsolateHeap {
       const waker = setInterval(this.wake, 1000);
       const timer = setTimeout(() => {
         clearInterval(waker);
+        this.pending.delete(id);
         reject(new Error(`the inspector did not answer ${method} in 30 s`));
       }, 30_000);
       this.pending.set(id, (result) => {

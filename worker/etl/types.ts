@@ -75,13 +75,15 @@ function readInFormat(value: string, format: string): boolean {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && FIELDS[H]! <= 23 && FIELDS[MI]! <= 59 && FIELDS[S]! <= 60;
 }
 
-const fieldsUtc = () => Date.UTC(FIELDS[Y]!, FIELDS[MO]! - 1, FIELDS[D]!, FIELDS[H]!, FIELDS[MI]!, FIELDS[S]!, FIELDS[MS]!);
+/** Epoch ms (UTC) of the fields just read, or NaN for a day the month lacks (2015-02-30). */
+function fieldsEpochMs(): number {
+  const t = Date.UTC(FIELDS[Y]!, FIELDS[MO]! - 1, FIELDS[D]!, FIELDS[H]!, FIELDS[MI]!, FIELDS[S]!, FIELDS[MS]!);
+  return new Date(t).getUTCDate() === FIELDS[D] ? t : NaN;
+}
 
 /** Epoch ms (UTC) of a value in a format, or NaN when it does not fit (including 2015-02-30). */
 export function parseInFormat(value: string, format: string): number {
-  if (!readInFormat(value, format)) return NaN;
-  const t = fieldsUtc();
-  return new Date(t).getUTCDate() === FIELDS[D] ? t : NaN;
+  return readInFormat(value, format) ? fieldsEpochMs() : NaN;
 }
 
 const daysInMonth = (year: number, month: number) =>
@@ -100,8 +102,8 @@ function isoInFormat(value: string, format: string, withTime: boolean): string |
   if (!readInFormat(value, format)) return undefined;
   const year = FIELDS[Y]!, month = FIELDS[MO]!, day = FIELDS[D]!;
   if (year < 100 || FIELDS[S] === 60) {
-    const t = fieldsUtc();
-    if (new Date(t).getUTCDate() !== day) return undefined;
+    const t = fieldsEpochMs();
+    if (Number.isNaN(t)) return undefined;
     const iso = new Date(t).toISOString();
     return withTime ? iso.slice(0, 23).replace("T", " ") : iso.slice(0, 10);
   }
