@@ -1,17 +1,21 @@
 // npm run bench:etl — a 150,000-row CSV (vega-datasets' weather.csv, its rows repeated: one real file
-// concatenated) through a whole ETL job locally: the same step functions the Workflow runs (fetch from
-// the local replay server into R2, sniff, transform, load into D1, export Parquet into R2), against
-// the local D1 and R2 that wrangler dev uses (a fresh state folder, migrations applied), in this
-// process so its memory can be measured. Beside it, in the same run, a plain in-memory parse of the
-// same file (papaparse over the whole string). Reports rows/s per step and for the whole job, the
-// ratios to the plain parse, and the peak JS heap + array buffers above the baseline while the job
-// runs, sampled every 2 ms, for the whole job and for each step (it includes garbage not yet
-// collected, so it overstates what is live; the Worker's 128 MB isolate limit counts the same kinds
-// of memory). Target: the job loads at least 0.5 of the plain parse's rows/s, with peak memory
-// under 128 MB.
-// With BENCH_BASE_URL (a running local product) or BENCH_WORKFLOW=1 (one is started as npm start does),
-// also the same file through the real Workflow on wrangler dev: the run's own ms per step, as rows/s.
-// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows.
+// concatenated) through a whole ETL job locally, beside a plain in-memory parse of the same file in the
+// same run (papaparse over the whole string), twice:
+// - in this process: the same step functions the Workflow runs (fetch from the local replay server into
+//   R2, sniff, transform, load into D1, export Parquet into R2) against the local D1 and R2 that
+//   wrangler dev uses (a fresh state folder, migrations applied), so memory can be measured: the peak
+//   JS heap + array buffers above the baseline, sampled every 2 ms, for the whole job and each step (it
+//   includes garbage not yet collected, so it overstates what is live; the Worker's 128 MB isolate
+//   limit counts the same kinds of memory). Every D1 and R2 call crosses getPlatformProxy's bridge
+//   into workerd here, which the product never pays, so these speeds understate the product's.
+// - through the real Workflow on wrangler dev (the product's path; BENCH_BASE_URL reuses a running
+//   product, otherwise one is started as npm start does): the run's own ms per step.
+// Reports rows/s per step and for the whole job, and their ratios to the plain parse. Targets (issue 13):
+// the load step of the Workflow at least 0.5 of the plain parse's rows/s, and peak memory under 128 MB.
+// The whole job's ratio is printed beside them: the job parses the file as the baseline does and then
+// also loads it and writes Parquet, so it cannot reach the parse's own speed.
+// Prints one JSON object on stdout; progress on stderr. BENCH_SHORT=1: 20,000 rows and no Workflow run
+// (BENCH_WORKFLOW=1 asks for it; BENCH_WORKFLOW=0 skips it in a full run).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +36,7 @@ import { stepExport, stepFetch, stepLoad, stepSniff, stepTransform } from "./pip
 const SHORT = process.env.BENCH_SHORT === "1";
 const ROWS = Number(process.env.BENCH_ROWS ?? (SHORT ? 20_000 : 150_000));
 const MEMORY_LIMIT_MB = 128;
+const LOAD_RATIO_TARGET = 0.5;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -100,7 +105,8 @@ try {
   if (loaded.rowCount !== ROWS || exported.rows !== ROWS) throw new Error(`loaded ${loaded.rowCount} and exported ${exported.rows} rows, not ${ROWS}`);
   await proxy.dispose();
 
-  const workflow = process.env.BENCH_BASE_URL || process.env.BENCH_WORKFLOW === "1" ? await throughWorkflow(url, plainRowsPerSecond) : null;
+  const wantWorkflow = process.env.BENCH_BASE_URL || process.env.BENCH_WORKFLOW === "1" || (!SHORT && process.env.BENCH_WORKFLOW !== "0");
+  const workflow = wantWorkflow ? await throughWorkflow(url, plainRowsPerSecond) : null;
   const jobSeconds = Object.values(stepSeconds).reduce((a, b) => a + b, 0);
   const rowsPerSecond = Object.fromEntries(Object.entries(stepSeconds).map(([k, s]) => [k, Math.round(ROWS / s)]));
   const jobRowsPerSecond = ROWS / jobSeconds;
@@ -115,13 +121,18 @@ try {
     rowsPerSecond,
     ratioToPlainParse: Object.fromEntries(Object.entries(rowsPerSecond).map(([k, r]) => [k, Math.round((r / plainRowsPerSecond) * 1000) / 1000])),
     job: { seconds: Math.round(jobSeconds * 1000) / 1000, rowsPerSecond: Math.round(jobRowsPerSecond), ratioToPlainParse: Math.round((jobRowsPerSecond / plainRowsPerSecond) * 1000) / 1000 },
-    loadStepRatioToPlainParse: Math.round(((rowsPerSecond.load ?? 0) / plainRowsPerSecond) * 1000) / 1000,
     parquetBytes: exported.bytes,
     peakMemoryMb: peakMb,
     stepPeakMemoryMb: stepPeakMb,
     memoryMeasuredAfterGc: Boolean(gc),
     workflow,
-    targets: { jobRatioAtLeast: 0.5, jobRatioMet: jobRowsPerSecond / plainRowsPerSecond >= 0.5, peakMemoryMbUnder: MEMORY_LIMIT_MB, peakMemoryMet: peakMb < MEMORY_LIMIT_MB },
+    targets: {
+      workflowLoadRatioAtLeast: LOAD_RATIO_TARGET,
+      workflowLoadRatio: workflow?.ratioToPlainParse.load ?? null,
+      workflowLoadRatioMet: workflow ? (workflow.ratioToPlainParse.load ?? 0) >= LOAD_RATIO_TARGET : null,
+      peakMemoryMbUnder: MEMORY_LIMIT_MB,
+      peakMemoryMet: peakMb < MEMORY_LIMIT_MB,
+    },
   };
   console.log(JSON.stringify(result));
 } finally {
