@@ -128,6 +128,30 @@ describe("the nowcast view", () => {
     await screenshot(page, "nowcast-desktop");
   });
 
+  it("draws the basemap and towns of every source's country: the Netherlands (KNMI), Switzerland (MeteoSwiss), France (OPERA)", async () => {
+    // Towns of at least 60,000 people near each place, which the map labels at its opening zoom.
+    const towns = new Map([["Amsterdam", ["Rotterdam", "Utrecht", "The Hague"]], ["Zürich", ["Basel", "Bern", "Winterthur", "Lucerne", "Luzern"]], ["Paris", ["Lille", "Reims", "Rouen", "Orléans", "Amiens", "Le Havre"]]]);
+    // Its own page, so the shared page stays on the place the other tests opened.
+    const p = await context.newPage();
+    for (const [place, neighbours] of towns) {
+      await p.goto(`${baseUrl}/app?place=${encodeURIComponent(place)}`);
+      await p.locator(".town-label").first().waitFor({ timeout: 15_000 });
+      const labels = await p.locator(".town-label").allTextContents();
+      expect(labels.some((name) => neighbours.includes(name.trim())), `${place}: towns drawn ${labels.join(", ")}`).toBe(true);
+      // Land is drawn around the place: the land colour's SVG path (radar-leaflet.ts), with the country's coast in it.
+      const landVertices = await p.locator('.leaflet-container path[fill="#f3f0e8"]').evaluateAll((paths) => Math.max(0, ...paths.map((path) => (path.getAttribute("d") ?? "").split(/[LM]/).length)));
+      expect(landVertices, place).toBeGreaterThan(100);
+      // Every frame image loaded (OPERA's 15-minute steps give fewer frames than the 5-minute sources).
+      await p.waitForFunction(() => {
+        const map = document.querySelector("[data-testid=radar-map]");
+        const frames = document.querySelectorAll("[data-testid=radar-view] img.rain-frame").length;
+        return map !== null && frames > 0 && Number(map.getAttribute("data-loaded")) === frames;
+      }, undefined, { timeout: 30_000 });
+      await screenshot(p, `nowcast-basemap-${place === "Zürich" ? "zurich" : place.toLowerCase()}`);
+    }
+    await p.close();
+  });
+
   it("reads out the value under the pointer on the chart", async () => {
     const svg = page.getByTestId("rain-chart").locator("svg");
     await svg.hover();

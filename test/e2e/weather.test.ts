@@ -56,12 +56,26 @@ describe("city weather statistics", () => {
     expect(summary[0]!.slice(0, 2)).toEqual(["Seattle", "31"]);
     const daily = await rowTexts(p, '[data-testid="daily-table"]');
     // Seattle,2014-01-01,0.0,7.2,3.3,1.2,sun in the NOAA record.
-    expect(daily[0]!.slice(0, 5)).toEqual(["2014-01-01", "Seattle", "5.3", "3.3", "7.2"]);
+    // The browser's default language here is en-US, so the day reads as it does there.
+    expect(daily[0]!.slice(0, 5)).toEqual(["Jan 1, 2014", "Seattle", "5.3", "3.3", "7.2"]);
     const csv = await p.getAttribute('a[href^="/api/weather/stats/daily.csv"]', "href");
     const res = await fetch(`${baseUrl}${csv}`);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect((await res.text()).split("\r\n")).toHaveLength(33); // header, 31 days, final newline
     await p.close();
+  });
+
+  it("writes dates the reader's way: the browser's language decides", async () => {
+    for (const [locale, day, heading] of [["fi-FI", "1.1.2014", "Averages over 1.1.2014 – 31.1.2014"], ["de-DE", "01.01.2014", "Averages over 01.01.2014 – 31.01.2014"], ["en-GB", "1 Jan 2014", "Averages over 1 Jan 2014 – 31 Jan 2014"]] as const) {
+      const reader = await browser.newContext({ javaScriptEnabled: false, locale });
+      const p = await reader.newPage();
+      await p.goto(`${baseUrl}/weather?from=2014-01-01&to=2014-01-31&city=seattle`);
+      const daily = await rowTexts(p, '[data-testid="daily-table"]');
+      expect(daily[0]![0], locale).toBe(day);
+      expect(await p.locator('[data-testid="daily-table"] tbody tr time').first().getAttribute("datetime")).toBe("2014-01-01");
+      expect(await p.getByRole("heading", { level: 2 }).first().textContent()).toBe(heading);
+      await reader.close();
+    }
   });
 
   it("says so when the dates make no sense, and shows the default range", async () => {

@@ -41,3 +41,9 @@ export function dateTicks(from: string, to: string): { ms: number; label: string
 export function formatNumber(v: number | null, digits = 1): string {
   return v === null ? "–" : v.toFixed(digits);
 }
+
+/** A local day (YYYY-MM-DD) in the reader's locale: "3 Dec 2026", "3.12.2026", "Dec 3, 2026". */
+export function formatDay(isoDay: string, locale: string): string {
+  const ms = Date.parse(`${isoDay}T00:00:00Z`);
+  return Number.isNaN(ms) ? isoDay : new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
+}

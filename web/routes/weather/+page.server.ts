@@ -1,4 +1,5 @@
 import { getJson, type City, type Coverage, type DailyStat, type PeriodStat } from "$lib/weather/api";
+import { readerLocale } from "$lib/server/reader-locale";
 import { rangeQuery, readRange } from "$lib/weather/range";
 import type { PageServerLoad } from "./$types";
 
@@ -10,7 +11,9 @@ export const load: PageServerLoad = async ({ platform, request, url }) => {
     getJson<{ cities: City[] }>(platform, request, "/api/weather/cities?all=true"),
   ]);
   const range = readRange(url.searchParams, coverage);
-  if (!range) return { range: null, coverage, cities, summary: [], days: [], page: 1, pages: 0, query: "" };
+  // Dates are written in the reader's own way (the date inputs follow the browser's locale by themselves).
+  const locale = readerLocale(request);
+  if (!range) return { locale, range: null, coverage, cities, summary: [], days: [], page: 1, pages: 0, query: "" };
   const query = rangeQuery(range);
   const [{ cities: summary }, { days }] = await Promise.all([
     getJson<{ cities: PeriodStat[] }>(platform, request, `/api/weather/stats/summary?${query}`),
@@ -19,6 +22,7 @@ export const load: PageServerLoad = async ({ platform, request, url }) => {
   const pages = Math.max(1, Math.ceil(days.length / PAGE_SIZE));
   const page = Math.min(pages, Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
   return {
+    locale,
     range,
     coverage,
     cities,
