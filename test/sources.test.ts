@@ -112,3 +112,20 @@ describe("a nowcast from the best source covering the place", () => {
     expect((await errorOf(res)).code).toBe("outside_coverage");
   });
 });
+
+describe("GET /api/radar/coverage", () => {
+  it("outlines every source's newest composite, national ones before OPERA, for signed-in users", async () => {
+    expect((await call("/api/radar/coverage")).status).toBe(401);
+    const res = await call("/api/radar/coverage", auth);
+    expect(res.status).toBe(200);
+    const { sources } = await res.json<{ sources: { id: string; scope: string; credit: string; radarTime: string; outline: [number, number][] }[] }>();
+    expect(sources.map((s) => s.id)).toEqual(["fmi", "knmi", "mch", "opera"]);
+    expect(sources.find((s) => s.id === "opera")).toMatchObject({ scope: "continental", credit: "EUMETNET OPERA", radarTime: "2018-08-24T23:45:00.000Z" });
+    const outline = (id: string) => sources.find((s) => s.id === id)!.outline;
+    expect(inside(outline("knmi"), 4.9, 52.37)).toBe(true);
+    expect(inside(outline("mch"), 8.54, 47.37)).toBe(true);
+    expect(inside(outline("mch"), 4.9, 52.37)).toBe(false);
+    expect(inside(outline("opera"), 2.35, 48.86)).toBe(true);
+    for (const { outline: ring } of sources) expect(inside(ring, -74.01, 40.71)).toBe(false); // New York
+  });
+});

@@ -235,6 +235,15 @@ describe("the nowcast view", () => {
     // OPERA covers most of Europe now; New York is outside every composite.
     await page.goto(`${baseUrl}/app?place=New%20York`);
     expect(await page.getByTestId("nowcast-error").textContent()).toContain("outside the radar composites' coverage");
+    // Beside it, a map of where the radar does reach, with the place asked for.
+    const coverage = page.getByTestId("coverage-map");
+    expect(await coverage.locator("figcaption").textContent()).toMatch(/FMI radar composite \(Finland\).*KNMI.*MeteoSwiss.*OPERA.*The red dot is New York/s);
+    await page.waitForFunction(() => document.querySelector("[data-testid=coverage-map]")?.getAttribute("data-drawn") === "true");
+    // One outline per source, and the place's label.
+    const outlineColours = ["#1e5ad2", "#0f7b6c", "#8a4baf", "#b35c00"]; // coverage-leaflet.ts, one a source
+    expect(await coverage.locator(outlineColours.map((c) => `path[stroke="${c}"]`).join(", ")).count()).toBe(4);
+    expect(await coverage.locator(".place-label").textContent()).toBe("New York City"); // the gazetteer's name
+    await screenshot(page, "nowcast-outside-coverage");
     await page.goto(`${baseUrl}/app?lat=95&lon=10`);
     expect(await page.getByRole("alert").first().textContent()).toContain("position is not valid");
   });

@@ -20,9 +20,16 @@ export interface NowcastView {
   map: MapExtras;
 }
 
+/** Where the radar sources have data, beside the "outside coverage" answer: [lat, lon] rings. */
+export interface CoverageView {
+  sources: { id: string; name: string; outline: [number, number][] }[];
+  /** The place asked for, where it is known. */
+  position: { lat: number; lon: number; name: string } | null;
+}
+
 export type ViewResult =
   | { ok: true; view: NowcastView }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; status: number; code: string; message: string; coverage?: CoverageView };
 
 /** A place as /api/places returns it: the gazetteer's record, and whether the radar covers it. */
 export type Place = import("../../worker/places/gazetteer").Place & { inCoverage: boolean | null };

@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { RADAR_SOURCES } from "../../nowcast/src/index";
 import { createRouter, errorResponses } from "../openapi";
+import { latestRadars } from "../radar/frame-store";
 import { encodeLegendPng, legend } from "../render/index";
 
 const legendSchema = z
@@ -27,10 +29,40 @@ const legendPngRoute = createRoute({
   responses: { 200: { description: "PNG", content: { "image/png": { schema: z.any() } } }, ...errorResponses },
 });
 
+const coverageSchema = z
+  .object({
+    sources: z.array(
+      z.object({
+        id: z.string().openapi({ example: "knmi" }),
+        name: z.string(),
+        credit: z.string(),
+        licence: z.string(),
+        scope: z.enum(["national", "continental"]),
+        radarTime: z.string().openapi({ description: "The newest composite's time, ISO 8601" }),
+        outline: z.array(z.tuple([z.number(), z.number()])).openapi({ description: "A closed [lon, lat] ring around where the newest composite has data" }),
+      }),
+    ).openapi({ description: "Every source with a composite, national ones before OPERA (the order places are served in)" }),
+  })
+  .openapi("RadarCoverage");
+
+const coverageRoute = createRoute({
+  method: "get",
+  path: "/radar/coverage",
+  summary: "Where each radar source has data: the outline of its newest composite",
+  responses: { 200: { description: "Coverage per source", content: { "application/json": { schema: coverageSchema } } }, ...errorResponses },
+});
+
 let legendPng: Promise<Uint8Array> | undefined;
 
 export const radarRoutes = createRouter()
   .openapi(legendRoute, (c) => c.json(legend() as z.infer<typeof legendSchema>, 200))
+  .openapi(coverageRoute, async (c) => {
+    const sources = (await latestRadars(c.env)).map((latest) => {
+      const { id, name, credit, licence, scope } = RADAR_SOURCES[latest.source]!;
+      return { id, name, credit, licence, scope, radarTime: latest.obstime.toISOString(), outline: latest.outline };
+    });
+    return c.json({ sources }, 200);
+  })
   .openapi(legendPngRoute, async (c) => {
     legendPng ??= encodeLegendPng();
     return new Response(await legendPng, { headers: { "content-type": "image/png", "Cache-Control": "public, max-age=86400" } }) as never;

@@ -4,18 +4,9 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { pixelToLatLon, projectToMap, unprojectFromMap, type Georeference } from "../../../nowcast/src/geo/georeference";
+import { addBasemap, type Basemap } from "./basemap-layers";
 
-export interface Basemap {
-  source: string;
-  scale: number;
-  /** The box (integer lon/lat, west, south, east, north) the land was cut to. */
-  bbox: [number, number, number, number];
-  /** Delta-encoded integer lon/lat rings (first point, then deltas), as basemap/clip.ts writes them. */
-  land: number[][];
-  borders: number[][];
-  /** name, lat, lon, population; largest first. */
-  towns: [string, number, number, number][];
-}
+export type { Basemap } from "./basemap-layers";
 
 export interface MapFrameLayer {
   url: string;
@@ -28,52 +19,6 @@ export interface RadarLeaflet {
   setDark(dark: boolean): void;
   destroy(): void;
   map: L.Map;
-}
-
-/**
- * A land ring's coast: the ring as lines, broken where it runs along the box it was cut to (those
- * runs are cuts, not coast, and would draw a false shore at the box's edge when zoomed out).
- */
-function coastOf(encoded: number[], scale: number, [west, south, east, north]: Basemap["bbox"]): L.LatLngTuple[][] {
-  const lines: L.LatLngTuple[][] = [];
-  let line: L.LatLngTuple[] = [];
-  let x = 0, y = 0, firstX = 0, firstY = 0;
-  const onCut = (ax: number, ay: number, bx: number, by: number) =>
-    (ax === bx && (ax === west || ax === east)) || (ay === by && (ay === south || ay === north));
-  for (let i = 0; i <= encoded.length; i += 2) {
-    // The ring closes: its last point joins its first.
-    const px = x, py = y;
-    if (i < encoded.length) {
-      x += encoded[i]!;
-      y += encoded[i + 1]!;
-      if (i === 0) {
-        firstX = x;
-        firstY = y;
-        line.push([y / scale, x / scale]);
-        continue;
-      }
-    } else {
-      x = firstX;
-      y = firstY;
-    }
-    if (onCut(px, py, x, y)) {
-      if (line.length > 1) lines.push(line);
-      line = [[y / scale, x / scale]];
-    } else line.push([y / scale, x / scale]);
-  }
-  if (line.length > 1) lines.push(line);
-  return lines;
-}
-
-function decode(encoded: number[], scale: number): L.LatLngTuple[] {
-  const out: L.LatLngTuple[] = [];
-  let x = 0, y = 0;
-  for (let i = 0; i < encoded.length; i += 2) {
-    x += encoded[i]!;
-    y += encoded[i + 1]!;
-    out.push([y / scale, x / scale]);
-  }
-  return out;
 }
 
 /** A CRS in the radar grid's projection: one map pixel per km at zoom 0, north up. */
@@ -140,14 +85,6 @@ export function createRadarLeaflet(options: {
   });
   map.attributionControl.setPrefix(false);
 
-  const style = (dark: boolean) => ({
-    land: { stroke: false, fillColor: dark ? "#2a323b" : "#f3f0e8", fillOpacity: 1 },
-    coast: { color: dark ? "#8b98a5" : "#7d8c99", weight: 1 },
-    border: { color: dark ? "#c69bb8" : "#9b6b8e", weight: 1.4, dashArray: "6 4" },
-    sea: dark ? "#11181f" : "#dfe6ec",
-  });
-  const basemapPane = map.createPane("basemap");
-  basemapPane.style.zIndex = "200";
   const rainPane = map.createPane("rain");
   rainPane.style.zIndex = "300";
   const linesPane = map.createPane("lines");
@@ -158,17 +95,8 @@ export function createRadarLeaflet(options: {
   labelsPane.style.pointerEvents = "none";
 
   const renderer = L.svg({ padding: 0.5 });
-  let land: L.Polygon | null = null;
-  let coast: L.Polyline | null = null;
-  let borders: L.Polyline | null = null;
+  const base = addBasemap(map, options.basemap, renderer, options.dark, { borderPane: "lines" });
   const towns = L.layerGroup([], { pane: "labels" }).addTo(map);
-  if (options.basemap) {
-    const b = options.basemap;
-    land = L.polygon(b.land.map((r) => decode(r, b.scale)), { ...style(options.dark).land, pane: "basemap", renderer, interactive: false }).addTo(map);
-    coast = L.polyline(b.land.flatMap((r) => coastOf(r, b.scale, b.bbox)), { ...style(options.dark).coast, pane: "basemap", renderer, interactive: false, fill: false }).addTo(map);
-    borders = L.polyline(b.borders.map((r) => decode(r, b.scale)), { ...style(options.dark).border, pane: "lines", renderer, interactive: false, fill: false }).addTo(map);
-    map.attributionControl.addAttribution(b.source.replace(/ via .*/, ""));
-  }
 
   // The forecast's area (the crop the model ran on) and the radar's coverage, as outlines.
   const corner = (x: number, y: number): L.LatLngTuple => {
@@ -240,14 +168,7 @@ export function createRadarLeaflet(options: {
   drawTowns();
   L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
 
-  function setDark(dark: boolean): void {
-    const s = style(dark);
-    land?.setStyle(s.land);
-    coast?.setStyle(s.coast);
-    borders?.setStyle(s.border);
-    options.element.style.background = s.sea;
-  }
-  setDark(options.dark);
+  const setDark = base.setDark;
 
   let shown = -1;
   return {

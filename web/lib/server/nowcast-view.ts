@@ -2,7 +2,7 @@
 // draws around the frames (the radar's coverage outline and credit). The basemap itself is
 // fetched by the browser from /map/basemap.json after first paint.
 import { apiFetch } from "../api";
-import type { MapExtras, NowcastResponse, ViewResult } from "../types";
+import type { CoverageView, MapExtras, NowcastResponse, ViewResult } from "../types";
 
 import { zoneParam } from "./reader-zone";
 
@@ -70,8 +70,29 @@ export async function loadNowcastView(
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
     const code = body?.error?.code ?? "http_error";
-    return { ok: false, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
+    const failure = { ok: false as const, status: res.status, code, message: explainError(res.status, code, body?.error?.message ?? "", query) };
+    return code === "outside_coverage" ? { ...failure, coverage: await coverageView(platform, request, query) } : failure;
   }
   const response = (await res.json()) as NowcastResponse;
   return { ok: true, view: { response, map: mapExtras(response) } };
+}
+
+/** Every source's coverage and the asked-for place, for the map beside "outside coverage"; null if either call fails. */
+async function coverageView(platform: App.Platform | undefined, request: Request, query: NowcastQuery): Promise<CoverageView | undefined> {
+  try {
+    const [coverage, place] = await Promise.all([
+      apiFetch(platform, request, "/api/radar/coverage").then((r) => (r.ok ? (r.json() as Promise<{ sources: { id: string; name: string; outline: [number, number][] }[] }>) : null)),
+      "place" in query
+        ? apiFetch(platform, request, `/api/places?q=${encodeURIComponent(query.place)}&limit=1`).then((r) => (r.ok ? (r.json() as Promise<{ places: { name: string; lat: number; lon: number }[] }>) : null))
+        : Promise.resolve({ places: [{ name: `${query.lat.toFixed(2)}, ${query.lon.toFixed(2)}`, lat: query.lat, lon: query.lon }] }),
+    ]);
+    if (!coverage) return undefined;
+    const found = place?.places[0];
+    return {
+      sources: coverage.sources.map(({ id, name, outline }) => ({ id, name, outline: outline.map(([lon, lat]) => [lat, lon] as [number, number]) })),
+      position: found ? { lat: found.lat, lon: found.lon, name: found.name } : null,
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -16,7 +16,23 @@ const MIN_STEP = 2; // drop vertices closer than 2 thousandths to the previous o
 
 const require = createRequire(import.meta.url);
 const topology = JSON.parse(readFileSync(require.resolve("world-atlas/countries-10m.json"), "utf8")) as Parameters<typeof mesh>[0];
-const scaled = (points: number[][]) => points.flatMap(([lon, lat]) => [lon! * SCALE, lat! * SCALE]);
+/**
+ * Flat scaled points, unwrapped across the antimeridian: world-atlas is drawn on the sphere, where a
+ * step from lon 180 to -180 is a few metres; on the plane it would be a line across the world (and
+ * across every radar map at Chukotka's latitude, 69 N). Each such step moves the rest by 360 degrees.
+ */
+function scaled(points: number[][]): number[] {
+  const out: number[] = [];
+  let shift = 0;
+  let previous = points[0]![0]!;
+  for (const [lon, lat] of points) {
+    if (lon! - previous > 180) shift -= 360;
+    else if (previous - lon! > 180) shift += 360;
+    previous = lon!;
+    out.push((lon! + shift) * SCALE, lat! * SCALE);
+  }
+  return out;
+}
 
 const land: number[][] = [];
 const landFeatures = feature(topology, topology.objects.land as Parameters<typeof feature>[1]) as unknown as { features: { geometry: { type: string; coordinates: number[][][][] | number[][][] } }[] };
