@@ -404,20 +404,36 @@ describe("what people expect of a weather app", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/not found/i);
   });
 
-  it("axe-core finds no serious or critical violations, light and dark", async () => {
-    const pages = ["/", "/app", "/app?place=Helsinki", "/popular", "/weather", "/api/docs"];
+  it("axe-core finds no serious or critical violations on any page, light and dark", async () => {
+    const signedOut = ["/signin", "/signup", "/no-such-page"];
+    const signedIn = [
+      "/", "/app", "/app?place=Helsinki", "/app?place=Amsterdam", "/app?place=New%20York", "/popular", "/account", "/plan", "/skill",
+      "/lab", "/data", "/admin", "/weather", "/weather/chart", "/weather/classifier", "/api/docs",
+    ];
     for (const scheme of ["light", "dark"] as const) {
+      const anonymous = await browser.newContext({ viewport: DESKTOP, colorScheme: scheme, reducedMotion: "reduce" });
+      const a = await anonymous.newPage();
+      for (const path of signedOut) {
+        await a.goto(`${baseUrl}${path}`);
+        expect(await seriousViolations(a), `${path} (${scheme}, signed out)`).toEqual([]);
+      }
+      await anonymous.close();
       const ctx = await browser.newContext({ viewport: DESKTOP, colorScheme: scheme, reducedMotion: "reduce" });
       const p = await ctx.newPage();
       await signIn(p, baseUrl);
-      for (const path of pages) {
+      for (const path of signedIn) {
         await p.goto(`${baseUrl}${path}`);
-        if (path.includes("place=")) await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
+        if (path.includes("New%20York")) await p.getByTestId("coverage-map").waitFor({ timeout: 30_000 });
+        else if (path.includes("place=")) await p.getByTestId("sentence").waitFor({ timeout: 30_000 });
         expect(await seriousViolations(p), `${path} (${scheme})`).toEqual([]);
+      }
+      if (scheme === "dark") {
+        await p.goto(`${baseUrl}/plan`);
+        await screenshot(p, "plan-dark");
       }
       await ctx.close();
     }
-  }, 300_000); // twelve page loads
+  }, 480_000); // 38 page loads
 });
 
 describe("saved places and rain alerts", () => {
