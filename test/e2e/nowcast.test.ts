@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { MAP_PAGE_JS_BUDGET_GZIP_BYTES } from "./page-weight";
 import { DESKTOP, launch, overflowsHorizontally, PHONE, screenshot, seriousViolations, shownFrame, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -149,6 +151,36 @@ describe("the nowcast view", () => {
       }, undefined, { timeout: 30_000 });
       await screenshot(p, `nowcast-basemap-${place === "Zürich" ? "zurich" : place.toLowerCase()}`);
     }
+    await p.close();
+  });
+
+  it("loads the map page in under 300 KB of gzipped JavaScript, the map library after first paint", async () => {
+    // Every script the page runs, the dynamically imported map chunks included, as the browser fetched them.
+    const p = await context.newPage();
+    const scripts = new Set<string>();
+    p.on("response", (res) => {
+      if (res.request().resourceType() === "script") scripts.add(res.url());
+    });
+    await p.goto(`${baseUrl}/app?place=Helsinki`);
+    await p.waitForFunction(() => Number(document.querySelector("[data-testid=radar-map]")?.getAttribute("data-loaded")) > 0, undefined, { timeout: 30_000 });
+    let gzipBytes = 0;
+    let leaflet: string | null = null;
+    for (const url of scripts) {
+      const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+      gzipBytes += gzipSync(body, { level: 9 }).length;
+      if (body.includes("Leaflet")) leaflet = url;
+    }
+    console.log(`map page: ${scripts.size} scripts, ${(gzipBytes / 1024).toFixed(1)} KB gzipped`);
+    expect(gzipBytes).toBeLessThanOrEqual(MAP_PAGE_JS_BUDGET_GZIP_BYTES);
+    expect(leaflet, "the Leaflet chunk was fetched").not.toBeNull();
+    const timing = await p.evaluate((name) => {
+      const paint = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null;
+      const chunk = performance.getEntriesByType("resource").find((e) => e.name === name)?.startTime ?? null;
+      return { paint, chunk };
+    }, leaflet!);
+    expect(timing.paint).not.toBeNull();
+    expect(timing.chunk).not.toBeNull();
+    expect(timing.chunk!).toBeGreaterThan(timing.paint!);
     await p.close();
   });
 
