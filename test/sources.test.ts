@@ -35,6 +35,7 @@ interface Body {
   nowcast: {
     source: string;
     stepMinutes: number;
+    neighbourhoodKm: number;
     radarTime: string;
     radar: { id: string; credit: string; stepMinutes: number; quantity: string; coverageOutline: [number, number][] };
     series: { minutes: number }[];
@@ -77,6 +78,7 @@ describe("a nowcast from the best source covering the place", () => {
     expect(nowcast.radar).toMatchObject({ id: "knmi", credit: "KNMI", stepMinutes: 5, quantity: "accumulation" });
     expect(nowcast.radarTime).toBe("2010-08-26T07:25:00.000Z");
     expect(nowcast.frames.forecast).toHaveLength(12);
+    expect(nowcast.neighbourhoodKm).toBe(5);
     expect(inside(nowcast.radar.coverageOutline, 4.9, 52.37)).toBe(true);
     expect(inside(nowcast.radar.coverageOutline, 24.94, 60.17)).toBe(false);
     const places = await (await call("/api/places?q=Amsterdam&limit=1", auth)).json<{ places: { radarSource: string | null }[] }>();
@@ -93,6 +95,8 @@ describe("a nowcast from the best source covering the place", () => {
     const nowcast = await nowcastOf("Paris");
     expect(nowcast.radar).toMatchObject({ id: "opera", credit: "EUMETNET OPERA", stepMinutes: 15, quantity: "rain rate" });
     expect(nowcast.stepMinutes).toBe(15);
+    // The point square is the closest OPERA's 2 km pixels come to 5 x 5 km: 3 x 3 pixels.
+    expect(nowcast.neighbourhoodKm).toBe(6);
     expect(nowcast.radarTime).toBe("2018-08-24T23:45:00.000Z");
     const forecastTimes = nowcast.frames.forecast.map((f) => Date.parse(f.time) - Date.parse(nowcast.radarTime));
     expect(forecastTimes).toEqual([15, 30, 45, 60].map((m) => m * 60_000));

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { readComposites, radarDataDir } from "../../nowcast/node/radarFiles";
 import { cropAround, eligibleStarts, NOWCAST_MODELS, pointForecast } from "../../nowcast/src/index";
 import { cropLattice, placesInCrop } from "../../nowcast/src/verification/productVerification";
-import { chanceOfRain, POINT_RADIUS_PX } from "../../worker/nowcast/chance";
+import { chanceOfRain, pointRadiusPx } from "../../worker/nowcast/chance";
 import { RAIN_FROM_MM_PER_HOUR } from "../../worker/nowcast/rain-categories";
 
 const SHORT = process.env.BENCH_SHORT === "1";
@@ -43,8 +43,8 @@ for (const [s, { past, future }] of starts.entries()) {
     const result = await model.forecast(pastCrops, LEADS);
     const observed = { ...result, frames: futureCrops.map((f) => f.dbz) };
     for (const { lat, lon } of placesInCrop(analysis)) {
-      const truth = pointForecast(analysis, observed, lat, lon, { radiusPx: POINT_RADIUS_PX });
-      const point = pointForecast(analysis, result, lat, lon, { radiusPx: POINT_RADIUS_PX });
+      const truth = pointForecast(analysis, observed, lat, lon, { radiusPx: pointRadiusPx(analysis.georef.pixelWidthM / 1000) });
+      const point = pointForecast(analysis, result, lat, lon, { radiusPx: pointRadiusPx(analysis.georef.pixelWidthM / 1000) });
       const chance = chanceOfRain(analysis, result, point, analysis.obstime.getTime(), null, null, null);
       for (let k = 1; k <= LEADS; k++) {
         const p = chance.series[k]!.chanceOfRain;

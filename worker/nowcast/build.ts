@@ -8,7 +8,7 @@ import { ANIMATION_FRAME_MS, assetKey, observedImageKey, renderImages } from "./
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
 import { FORECAST_RECORD_NAME, forecastRecordOf } from "../verification/record";
-import { chanceOfRain, POINT_RADIUS_PX } from "./chance";
+import { chanceOfRain, pointRadiusPx, pointSquareKm } from "./chance";
 import { sentenceOf } from "./sentence";
 
 export const CROP_PX = 256;
@@ -107,7 +107,8 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
   const slots = input.observed.flatMap((frame, slot) => (frame ? [{ frame, slot }] : []));
   const analysis = input.observed[input.observed.length - 1];
   if (!analysis) throw new RangeError("the newest observed frame is required");
-  const point = pointForecast(analysis, result, location.lat, location.lon, { radiusPx: POINT_RADIUS_PX });
+  const kmPerPx = analysis.georef.pixelWidthM / 1000;
+  const point = pointForecast(analysis, result, location.lat, location.lon, { radiusPx: pointRadiusPx(kmPerPx) });
   const events = rainEvents(point, RAIN_THRESHOLD_MM_PER_HOUR);
   const t0 = input.radarTime.getTime();
   const at = (minutes: number | null) => (minutes === null ? null : iso(t0 + minutes * 60_000));
@@ -157,7 +158,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     backend: input.backend,
     stepMinutes: result.stepMinutes,
     location,
-    neighbourhoodKm: POINT_RADIUS_PX * 2 + 1,
+    neighbourhoodKm: pointSquareKm(kmPerPx),
     georef: analysis.georef,
     series,
     chance,

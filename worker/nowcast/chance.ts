@@ -4,8 +4,21 @@ import { neighbourhoodFraction, rainRateToDbz, zrForSource, type PointForecast, 
 import type { InferenceResult } from "../inference/contract";
 import { RAIN_FROM_MM_PER_HOUR } from "./rain-categories";
 
-/** Half-width of the square the point series is averaged over: (2 r + 1)^2 pixels of about 1 km. */
-export const POINT_RADIUS_PX = 2;
+/** Half-width, in km, of the square the point series is averaged over: 5 x 5 km on the 1 km grids. */
+export const POINT_RADIUS_KM = 2;
+
+/**
+ * That half-width in a grid's pixels: 2 on the 1 km grids, 1 on OPERA's 2 km grid (a 6 x 6 km
+ * square, the closest it has; a fixed pixel count would average OPERA over 10 x 10 km).
+ */
+export function pointRadiusPx(kmPerPx: number): number {
+  return Math.max(0, Math.round(POINT_RADIUS_KM / kmPerPx));
+}
+
+/** Side of the point square in km on a grid, as the page states it. */
+export function pointSquareKm(kmPerPx: number): number {
+  return Math.round((2 * pointRadiusPx(kmPerPx) + 1) * kmPerPx * 10) / 10;
+}
 
 /**
  * The neighbourhood's half-width grows with the lead: the position error of an
@@ -13,7 +26,7 @@ export const POINT_RADIUS_PX = 2;
  * typical advection-error speeds), so a fixed square would claim certainty the forecast
  * does not have at 60 minutes.
  */
-export const CHANCE_BASE_RADIUS_KM = POINT_RADIUS_PX;
+export const CHANCE_BASE_RADIUS_KM = POINT_RADIUS_KM;
 export const CHANCE_RADIUS_GROWTH_KM_PER_5_MIN = 1;
 
 export interface ChancePoint {
