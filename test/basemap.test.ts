@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import europeJson from "../web/lib/server/basemap/europe.json";
-import { type BasemapGeometry, type Box, clipLine, clipRing, cutBasemap, decodeDeltas } from "../web/lib/server/basemap/clip";
+import { type BasemapGeometry, type Box, decodeDeltas } from "../web/lib/basemap";
+import { clipLine, clipRing, cutBasemap } from "../web/lib/server/basemap/clip";
 
 const europe = europeJson as unknown as BasemapGeometry;
 

@@ -42,9 +42,10 @@ for (const [s, { past, future }] of starts.entries()) {
     const analysis = pastCrops.at(-1)!;
     const result = await model.forecast(pastCrops, LEADS);
     const observed = { ...result, frames: futureCrops.map((f) => f.dbz) };
+    const radiusPx = pointRadiusPx(analysis.georef.pixelWidthM / 1000);
     for (const { lat, lon } of placesInCrop(analysis)) {
-      const truth = pointForecast(analysis, observed, lat, lon, { radiusPx: pointRadiusPx(analysis.georef.pixelWidthM / 1000) });
-      const point = pointForecast(analysis, result, lat, lon, { radiusPx: pointRadiusPx(analysis.georef.pixelWidthM / 1000) });
+      const truth = pointForecast(analysis, observed, lat, lon, { radiusPx });
+      const point = pointForecast(analysis, result, lat, lon, { radiusPx });
       const chance = chanceOfRain(analysis, result, point, analysis.obstime.getTime(), null, null, null);
       for (let k = 1; k <= LEADS; k++) {
         const p = chance.series[k]!.chanceOfRain;

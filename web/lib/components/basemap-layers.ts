@@ -2,64 +2,39 @@
 // /map/basemap.json, styled for light and dark. Shared by the radar map and the coverage map, both
 // loaded after first paint.
 import L from "leaflet";
+import { type Basemap, decodeDeltas } from "../basemap";
 
-export interface Basemap {
-  source: string;
-  scale: number;
-  /** The box (integer lon/lat, west, south, east, north) the land was cut to. */
-  bbox: [number, number, number, number];
-  /** Delta-encoded integer lon/lat rings (first point, then deltas), as basemap/clip.ts writes them. */
-  land: number[][];
-  borders: number[][];
-  /** name, lat, lon, population; largest first. */
-  towns: [string, number, number, number][];
+/** A ring or line as Leaflet takes it: [lat, lon] in degrees. */
+function latLngs(points: readonly number[], scale: number): L.LatLngTuple[] {
+  const out: L.LatLngTuple[] = [];
+  for (let i = 0; i < points.length; i += 2) out.push([points[i + 1]! / scale, points[i]! / scale]);
+  return out;
 }
 
 /**
  * A land ring's coast: the ring as lines, broken where it runs along the box it was cut to (those
  * runs are cuts, not coast, and would draw a false shore at the box's edge when zoomed out).
  */
-function coastOf(encoded: number[], scale: number, [west, south, east, north]: Basemap["bbox"]): L.LatLngTuple[][] {
+function coastOf(encoded: readonly number[], scale: number, [west, south, east, north]: Basemap["bbox"]): L.LatLngTuple[][] {
+  const ring = decodeDeltas(encoded);
+  const n = ring.length;
   const lines: L.LatLngTuple[][] = [];
-  let line: L.LatLngTuple[] = [];
-  let x = 0, y = 0, firstX = 0, firstY = 0;
-  const onCut = (ax: number, ay: number, bx: number, by: number) =>
-    (ax === bx && (ax === west || ax === east)) || (ay === by && (ay === south || ay === north));
-  for (let i = 0; i <= encoded.length; i += 2) {
-    // The ring closes: its last point joins its first.
-    const px = x, py = y;
-    if (i < encoded.length) {
-      x += encoded[i]!;
-      y += encoded[i + 1]!;
-      if (i === 0) {
-        firstX = x;
-        firstY = y;
-        line.push([y / scale, x / scale]);
-        continue;
-      }
-    } else {
-      x = firstX;
-      y = firstY;
+  let line: number[] = [ring[0]!, ring[1]!];
+  // Every edge, the closing one from the last point back to the first included.
+  for (let i = 2; i <= n; i += 2) {
+    const ax = ring[i - 2]!, ay = ring[i - 1]!, bx = ring[i % n]!, by = ring[(i + 1) % n]!;
+    const onCut = (ax === bx && (ax === west || ax === east)) || (ay === by && (ay === south || ay === north));
+    if (onCut) {
+      if (line.length > 2) lines.push(latLngs(line, scale));
+      line = [];
     }
-    if (onCut(px, py, x, y)) {
-      if (line.length > 1) lines.push(line);
-      line = [[y / scale, x / scale]];
-    } else line.push([y / scale, x / scale]);
+    line.push(bx, by);
   }
-  if (line.length > 1) lines.push(line);
+  if (line.length > 2) lines.push(latLngs(line, scale));
   return lines;
 }
 
-function decode(encoded: number[], scale: number): L.LatLngTuple[] {
-  const out: L.LatLngTuple[] = [];
-  let x = 0, y = 0;
-  for (let i = 0; i < encoded.length; i += 2) {
-    x += encoded[i]!;
-    y += encoded[i + 1]!;
-    out.push([y / scale, x / scale]);
-  }
-  return out;
-}
+const decode = (encoded: readonly number[], scale: number) => latLngs(decodeDeltas(encoded), scale);
 
 const style = (dark: boolean) => ({
   land: { stroke: false, fillColor: dark ? "#2a323b" : "#f3f0e8", fillOpacity: 1 },

@@ -3,7 +3,8 @@
 // outlines are lat/lon rings, and no radar grid is shown here.
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
-import { addBasemap, type Basemap } from "./basemap-layers";
+import type { Basemap } from "../basemap";
+import { addBasemap } from "./basemap-layers";
 import type { CoverageView } from "../types";
 
 const COLOURS = ["#1e5ad2", "#0f7b6c", "#8a4baf", "#b35c00"];

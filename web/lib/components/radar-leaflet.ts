@@ -4,9 +4,8 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { pixelToLatLon, projectToMap, unprojectFromMap, type Georeference } from "../../../nowcast/src/geo/georeference";
-import { addBasemap, type Basemap } from "./basemap-layers";
-
-export type { Basemap } from "./basemap-layers";
+import type { Basemap } from "../basemap";
+import { addBasemap } from "./basemap-layers";
 
 export interface MapFrameLayer {
   url: string;
@@ -168,8 +167,6 @@ export function createRadarLeaflet(options: {
   drawTowns();
   L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
 
-  const setDark = base.setDark;
-
   let shown = -1;
   return {
     map,
@@ -180,7 +177,7 @@ export function createRadarLeaflet(options: {
       shown = index;
     },
     loaded: (i) => loadedFlags[i] ?? false,
-    setDark,
+    setDark: base.setDark,
     destroy() {
       map.remove();
     },

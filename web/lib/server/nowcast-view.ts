@@ -77,20 +77,23 @@ export async function loadNowcastView(
   return { ok: true, view: { response, map: mapExtras(response) } };
 }
 
-/** Every source's coverage and the asked-for place, for the map beside "outside coverage"; null if either call fails. */
+/** Every source's coverage and the asked-for place, for the map beside "outside coverage"; undefined if the coverage call fails. */
 async function coverageView(platform: App.Platform | undefined, request: Request, query: NowcastQuery): Promise<CoverageView | undefined> {
+  const json = async <T>(path: string): Promise<T | null> => {
+    const res = await apiFetch(platform, request, path);
+    return res.ok ? ((await res.json()) as T) : null;
+  };
   try {
-    const [coverage, place] = await Promise.all([
-      apiFetch(platform, request, "/api/radar/coverage").then((r) => (r.ok ? (r.json() as Promise<{ sources: { id: string; name: string; outline: [number, number][] }[] }>) : null)),
+    const [coverage, position] = await Promise.all([
+      json<{ sources: { id: string; name: string; outline: [number, number][] }[] }>("/api/radar/coverage"),
       "place" in query
-        ? apiFetch(platform, request, `/api/places?q=${encodeURIComponent(query.place)}&limit=1`).then((r) => (r.ok ? (r.json() as Promise<{ places: { name: string; lat: number; lon: number }[] }>) : null))
-        : Promise.resolve({ places: [{ name: `${query.lat.toFixed(2)}, ${query.lon.toFixed(2)}`, lat: query.lat, lon: query.lon }] }),
+        ? json<{ places: { name: string; lat: number; lon: number }[] }>(`/api/places?q=${encodeURIComponent(query.place)}&limit=1`).then((r) => r?.places[0] ?? null)
+        : { name: `${query.lat.toFixed(2)}, ${query.lon.toFixed(2)}`, lat: query.lat, lon: query.lon },
     ]);
     if (!coverage) return undefined;
-    const found = place?.places[0];
     return {
       sources: coverage.sources.map(({ id, name, outline }) => ({ id, name, outline: outline.map(([lon, lat]) => [lat, lon] as [number, number]) })),
-      position: found ? { lat: found.lat, lon: found.lon, name: found.name } : null,
+      position: position && { lat: position.lat, lon: position.lon, name: position.name },
     };
   } catch {
     return undefined;

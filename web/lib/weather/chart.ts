@@ -42,8 +42,14 @@ export function formatNumber(v: number | null, digits = 1): string {
   return v === null ? "–" : v.toFixed(digits);
 }
 
+/** One formatter per locale: a page formats a hundred days, and building a formatter is the slow part. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A local day (YYYY-MM-DD) in the reader's locale: "3 Dec 2026", "3.12.2026", "Dec 3, 2026". */
 export function formatDay(isoDay: string, locale: string): string {
   const ms = Date.parse(`${isoDay}T00:00:00Z`);
-  return Number.isNaN(ms) ? isoDay : new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
+  if (Number.isNaN(ms)) return isoDay;
+  let format = dayFormats.get(locale);
+  if (!format) dayFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" })));
+  return format.format(ms);
 }

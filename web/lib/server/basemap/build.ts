@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { feature, mesh } from "topojson-client";
-import { type BasemapGeometry, type Box, clipLine, clipRing, encodeDeltas } from "./clip";
+import { type BasemapGeometry, type Box, encodeDeltas } from "../../basemap";
+import { clipLine, clipRing } from "./clip";
 
 const SCALE = 1000; // integer thousandths of a degree (~55-111 m)
 const BOX: Box = [-40 * SCALE, 30 * SCALE, 60 * SCALE, 75 * SCALE];

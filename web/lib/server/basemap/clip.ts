@@ -1,41 +1,7 @@
 // Cutting the basemap to a box: used once at build time (the world-atlas geometry to the radar
-// domains' box) and per request (Europe to the box a map asks for). Points are integer lon/lat in
-// thousandths of a degree, flat [x0, y0, x1, y1, ...]; encoded rings and lines store the first point,
-// then deltas, as the browser decodes them (radar-leaflet.ts).
-
-/** west, south, east, north, in the same integer units as the points. */
-export type Box = readonly [number, number, number, number];
-
-export function decodeDeltas(encoded: readonly number[]): number[] {
-  const out = new Array<number>(encoded.length);
-  let x = 0, y = 0;
-  for (let i = 0; i < encoded.length; i += 2) {
-    x += encoded[i]!;
-    y += encoded[i + 1]!;
-    out[i] = x;
-    out[i + 1] = y;
-  }
-  return out;
-}
-
-/**
- * First point then deltas; vertices closer than minStep (in both axes) to the last one kept are
- * dropped, except a line's last. Null when too few points remain to draw (3 for a ring, 2 for a line).
- */
-export function encodeDeltas(points: readonly number[], closed: boolean, minStep = 0): number[] | null {
-  const out: number[] = [];
-  let px = 0, py = 0;
-  for (let i = 0; i < points.length; i += 2) {
-    const x = Math.round(points[i]!), y = Math.round(points[i + 1]!);
-    const first = i === 0, last = i === points.length - 2;
-    if (!first && !last && Math.abs(x - px) < minStep && Math.abs(y - py) < minStep) continue;
-    if (!first && x === px && y === py) continue;
-    out.push(first ? x : x - px, first ? y : y - py);
-    px = x;
-    py = y;
-  }
-  return out.length >= (closed ? 6 : 4) ? out : null;
-}
+// domains' box) and per request (Europe to the box a map asks for). Points are flat integer lon/lat
+// in the format's units ($lib/basemap.ts).
+import { type BasemapGeometry, type Box, decodeDeltas, encodeDeltas } from "../../basemap";
 
 /** Sutherland-Hodgman: an open ring (first point not repeated) clipped to the box; [] when outside. */
 export function clipRing(ring: readonly number[], box: Box): number[] {
@@ -79,15 +45,6 @@ export function clipLine(line: readonly number[], box: Box): number[][] {
   }
   if (piece.length >= 4) pieces.push(piece);
   return pieces;
-}
-
-export interface BasemapGeometry {
-  source: string;
-  scale: number;
-  /** The box the land rings were cut to: their straight runs along it are cuts, not coast. */
-  bbox: Box;
-  land: number[][];
-  borders: number[][];
 }
 
 /** The basemap's land and borders cut to a smaller box (encoded as they came). */

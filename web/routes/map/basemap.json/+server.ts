@@ -6,7 +6,8 @@
 import { error, json } from "@sveltejs/kit";
 import { z } from "zod";
 import data from "$lib/server/basemap/europe.json";
-import { type BasemapGeometry, type Box, cutBasemap } from "$lib/server/basemap/clip";
+import type { Basemap, BasemapGeometry, Box } from "$lib/basemap";
+import { cutBasemap } from "$lib/server/basemap/clip";
 import { gazetteer } from "../../../../worker/places/gazetteer";
 import type { RequestHandler } from "./$types";
 
@@ -24,21 +25,21 @@ const bboxSchema = z
   .refine(([w, s, e, n]) => w < e && s < n, "bbox is west,south,east,north with west < east and south < north");
 
 /** Bodies by box: a few distinct boxes (one per radar source's coverage) are asked for again and again. */
-const cache = new Map<string, unknown>();
+const cache = new Map<string, Basemap>();
 const CACHED_BOXES = 8;
 
-function bodyFor(west: number, south: number, east: number, north: number): unknown {
+function bodyFor(west: number, south: number, east: number, north: number): Basemap {
   const key = `${west},${south},${east},${north}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const whole = west <= fullWest && south <= fullSouth && east >= fullEast && north >= fullNorth;
   const box: Box = [west * europe.scale, south * europe.scale, east * europe.scale, north * europe.scale];
   const geometry = whole ? europe : cutBasemap(europe, box);
-  const body = {
+  const body: Basemap = {
     ...geometry,
     towns: gazetteer()
       .largestWithin(west, south, east, north, TOWNS)
-      .map((p) => [p.name, Math.round(p.lat * 1000) / 1000, Math.round(p.lon * 1000) / 1000, p.population]),
+      .map((p): Basemap["towns"][number] => [p.name, Math.round(p.lat * 1000) / 1000, Math.round(p.lon * 1000) / 1000, p.population]),
   };
   if (cache.size >= CACHED_BOXES) cache.delete(cache.keys().next().value!);
   cache.set(key, body);
