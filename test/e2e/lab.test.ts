@@ -39,6 +39,28 @@ describe("the synthetic-data lab in the browser", () => {
     expect(await page.getByLabel("type of weather").inputValue()).toBe("categorical");
     expect(await page.getByLabel("type of temp_max").inputValue()).toBe("numerical");
     await screenshot(page, "lab-dataset-desktop");
+    // Changing a type shows that type's details; changing it back restores the detected ones.
+    await page.getByLabel("type of wind").selectOption("pii");
+    await page.getByLabel("PII kind of wind").waitFor({ timeout: 5_000 });
+    expect(await page.getByLabel("representation of wind").count()).toBe(0);
+    await page.getByLabel("type of wind").selectOption("numerical");
+    await page.getByLabel("representation of wind").waitFor({ timeout: 5_000 });
+    expect(await page.getByLabel("representation of wind").inputValue()).toBe("Float");
+  });
+
+  it("renders the detected types in the server's HTML, before any script runs", async () => {
+    // Without JS (or before hydration) the form is the server's HTML; a save from it must send
+    // the detected types, not every select's first option.
+    const noScript = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false, storageState: await page.context().storageState() });
+    try {
+      const bare = await noScript.newPage();
+      await bare.goto(datasetUrl);
+      expect(await bare.getByLabel("type of date").inputValue()).toBe("datetime");
+      expect(await bare.getByLabel("type of location").inputValue()).toBe("categorical");
+      expect(await bare.getByLabel("format of date").inputValue()).toBe("%Y-%m-%d");
+    } finally {
+      await noScript.close();
+    }
   });
 
   it("saves an edited metadata: an ML-efficacy target", async () => {
