@@ -16,10 +16,13 @@ function area(ring: number[]): number {
 }
 
 /** Even-odd test of a lon/lat against the basemap's land rings. */
-function onLand(map: BasemapGeometry, lat: number, lon: number): boolean {
-  const x = lon * map.scale, y = lat * map.scale;
+const onLand = (map: BasemapGeometry, lat: number, lon: number) => inRings(map.land, map.scale, lat, lon);
+const inLake = (map: BasemapGeometry, lat: number, lon: number) => inRings(map.lakes, map.scale, lat, lon);
+
+function inRings(rings: number[][], scale: number, lat: number, lon: number): boolean {
+  const x = lon * scale, y = lat * scale;
   let inside = false;
-  for (const encoded of map.land) {
+  for (const encoded of rings) {
     const ring = decodeDeltas(encoded);
     for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
       const yi = ring[i + 1]!, yj = ring[j + 1]!;
@@ -55,6 +58,35 @@ describe("cutting the basemap to a box", () => {
     expect(onLand(europe, 43.0, 5.0)).toBe(false); // Gulf of Lion
     expect(onLand(europe, 40.42, -3.7)).toBe(true); // Madrid, in OPERA's south-west
     expect(onLand(europe, 39.0, -12.0)).toBe(false); // the Atlantic off Portugal
+  });
+
+  it("has the lakes of the radars' countries (OpenStreetMap), and none where a city stands", () => {
+    expect(europe.sources.some((s) => s.includes("OpenStreetMap"))).toBe(true);
+    for (const [lake, lat, lon] of [
+      ["Lake Geneva", 46.45, 6.55],
+      ["Lake Constance", 47.6, 9.4],
+      ["Lake Zürich", 47.25, 8.68],
+      ["Päijänne", 61.55, 25.45],
+      ["Saimaa", 61.2, 28.3],
+      ["IJsselmeer", 52.75, 5.35],
+      ["Ladoga", 61.0, 31.5],
+      ["Balaton", 46.85, 17.75],
+    ] as const) {
+      expect(inLake(europe, lat, lon), lake).toBe(true);
+    }
+    for (const [city, lat, lon] of [["Helsinki", 60.17, 24.94], ["Zürich", 47.37, 8.54], ["Bern", 46.95, 7.45], ["Amsterdam", 52.37, 4.9]] as const) {
+      expect(inLake(europe, lat, lon), city).toBe(false);
+    }
+  });
+
+  it("cuts Switzerland's box with its lakes, the same water inside", () => {
+    const scale = europe.scale;
+    const cut = cutBasemap(europe, [5 * scale, 45 * scale, 11 * scale, 48 * scale]);
+    expect(cut.lakes.length).toBeLessThan(europe.lakes.length / 10);
+    for (const [lat, lon] of [[46.45, 6.55], [47.6, 9.4], [47.25, 8.68], [47.37, 8.54], [46.95, 7.45]] as const) {
+      expect(inLake(cut, lat, lon)).toBe(inLake(europe, lat, lon));
+    }
+    expect(cut.sources).toEqual(europe.sources);
   });
 
   it("cuts Europe to the Netherlands' box: only what lies in it, the same land inside", () => {

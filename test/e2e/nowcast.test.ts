@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { convertIndexedToRgb, decode as decodePng } from "fast-png";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MAP_PAGE_JS_BUDGET_GZIP_BYTES } from "./page-weight";
 import { DESKTOP, launch, overflowsHorizontally, PHONE, screenshot, seriousViolations, shownFrame, signIn } from "./browser";
@@ -35,6 +36,37 @@ async function expectSentenceAgrees(p: Page): Promise<string> {
   if (wet) expect(sentence).not.toMatch(/^(No rain|Dry)/);
   else expect(sentence).toMatch(/^(No rain|Dry)/);
   return sentence;
+}
+
+/** Pixels of strong colour (max - min channel of at least 40): rain on the map, not land, water or grey. */
+function colouredPixels(rgba: ArrayLike<number>, channels: number, alphaAt: (i: number) => number): number {
+  let n = 0;
+  for (let i = 0, px = 0; i < rgba.length; i += channels, px++) {
+    const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+    if (alphaAt(px) >= 128 && Math.max(r, g, b) - Math.min(r, g, b) >= 40) n++;
+  }
+  return n;
+}
+
+/**
+ * The rain of the frame on show, as the frame's image has it and as the map's pixels show it
+ * (where the image lies on the screen): both counted as strongly coloured pixels.
+ */
+async function rainShownAndInImage(p: Page): Promise<{ inImage: number; shown: number }> {
+  const frame = await p.evaluate(() => {
+    const img = [...document.querySelectorAll<HTMLImageElement>("[data-testid=radar-view] img.rain-frame")].find((i) => i.style.opacity !== "0");
+    if (!img) return null;
+    const r = img.getBoundingClientRect();
+    return { src: img.src, x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  expect(frame).not.toBeNull();
+  const image = decodePng(Buffer.from(await (await p.request.get(frame!.src)).body()));
+  const rgb = image.palette ? convertIndexedToRgb(image) : image.data;
+  const imageChannels = image.palette ? image.palette[0]!.length : image.channels;
+  const inImage = colouredPixels(rgb, imageChannels, (px) => (imageChannels === 4 ? rgb[px * 4 + 3]! : 255));
+  // Scrolled into view first: a clip is in page coordinates, the rectangle in the viewport's.
+  const shot = decodePng(await p.screenshot({ clip: { x: frame!.x, y: frame!.y + (await p.evaluate(() => window.scrollY)), width: frame!.width, height: frame!.height } }));
+  return { inImage, shown: colouredPixels(shot.data, shot.channels, () => 255) };
 }
 
 async function frameIndex(p: Page): Promise<number> {
@@ -133,8 +165,10 @@ describe("the nowcast view", () => {
   it("draws the basemap and towns of every source's country: the Netherlands (KNMI), Switzerland (MeteoSwiss), France (OPERA)", async () => {
     // Towns of at least 60,000 people near each place, which the map labels at its opening zoom.
     const towns = new Map([["Amsterdam", ["Rotterdam", "Utrecht", "The Hague"]], ["Zürich", ["Basel", "Bern", "Winterthur", "Lucerne", "Luzern"]], ["Paris", ["Lille", "Reims", "Rouen", "Orléans", "Amiens", "Le Havre"]]]);
-    // Its own page, so the shared page stays on the place the other tests opened.
-    const p = await context.newPage();
+    // Its own context, signed in as the shared one, so the shared page stays on the place the other
+    // tests opened; reduced motion keeps the frame on show still while its pixels are read.
+    const still = await browser.newContext({ viewport: DESKTOP, reducedMotion: "reduce", storageState: await context.storageState() });
+    const p = await still.newPage();
     for (const [place, neighbours] of towns) {
       await p.goto(`${baseUrl}/app?place=${encodeURIComponent(place)}`);
       await p.locator(".town-label").first().waitFor({ timeout: 15_000 });
@@ -143,15 +177,25 @@ describe("the nowcast view", () => {
       // Land is drawn around the place: the land colour's SVG path (radar-leaflet.ts), with the country's coast in it.
       const landVertices = await p.locator('.leaflet-container path[fill="#f3f0e8"]').evaluateAll((paths) => Math.max(0, ...paths.map((path) => (path.getAttribute("d") ?? "").split(/[LM]/).length)));
       expect(landVertices, place).toBeGreaterThan(100);
+      // Lakes over the land: Zürich's map has Lake Zürich and Lake Constance among others.
+      if (place === "Zürich") {
+        const lakeRings = await p.locator(".leaflet-container path.lakes").evaluateAll((paths) => paths.reduce((n, path) => n + (path.getAttribute("d") ?? "").split("M").length - 1, 0));
+        expect(lakeRings).toBeGreaterThan(10);
+      }
       // Every frame image loaded (OPERA's 15-minute steps give fewer frames than the 5-minute sources).
       await p.waitForFunction(() => {
         const map = document.querySelector("[data-testid=radar-map]");
         const frames = document.querySelectorAll("[data-testid=radar-view] img.rain-frame").length;
         return map !== null && frames > 0 && Number(map.getAttribute("data-loaded")) === frames;
       }, undefined, { timeout: 30_000 });
+      // The rain is drawn over the land and lakes, not under them: what the frame's image has, the map shows.
+      const rain = await rainShownAndInImage(p);
+      if (place === "Zürich") expect(rain.inImage, "Zürich's frame has rain (the chart says moderate rain)").toBeGreaterThan(2000);
+      console.log(`${place}: ${rain.shown} rain pixels on the map, ${rain.inImage} in the frame image`);
+      expect(rain.shown, `${place}: ${rain.shown} rain pixels on the map of ${rain.inImage} in the frame`).toBeGreaterThanOrEqual(rain.inImage * 0.6);
       await screenshot(p, `nowcast-basemap-${place === "Zürich" ? "zurich" : place.toLowerCase()}`);
     }
-    await p.close();
+    await still.close();
   });
 
   it("loads the map page in under 300 KB of gzipped JavaScript, the map library after first paint", async () => {
@@ -223,8 +267,16 @@ describe("the nowcast view", () => {
   it("asks for a fresh run with visible progress, and says when the nowcast is already from the newest frame", async () => {
     const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
     await page.getByTestId("cache-status").locator("summary").click(); // the details disclosure
+    // An up-to-date answer can come back before the progress is ever polled; held a second here,
+    // the progress must be on show while it is awaited.
+    const hold = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await route.continue();
+    };
+    await page.route(/\/app\/view\?.*fresh=1/, hold);
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
+    await page.unroute(/\/app\/view\?.*fresh=1/, hold);
     // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
     await page.getByText(/^Already up to date: this nowcast comes from the newest radar frame/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).toBe(id);

@@ -37,11 +37,14 @@ export function encodeDeltas(points: readonly number[], closed: boolean, minStep
 }
 
 export interface BasemapGeometry {
-  source: string;
+  /** Each data set's credit, as the map's attribution shows it (up to " via "). */
+  sources: string[];
   scale: number;
-  /** The box the land rings were cut to: their straight runs along it are cuts, not coast. */
+  /** The box the rings were cut to: their straight runs along it are cuts, not coast. */
   bbox: Box;
   land: number[][];
+  /** Lake rings (islands in them included), drawn even-odd over the land. */
+  lakes: number[][];
   borders: number[][];
 }
 

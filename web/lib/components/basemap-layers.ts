@@ -1,4 +1,4 @@
-// The offline basemap drawn on a Leaflet map: land, its coast and country borders from
+// The offline basemap drawn on a Leaflet map: land, lakes, their shores and country borders from
 // /map/basemap.json, styled for light and dark. Shared by the radar map and the coverage map, both
 // loaded after first paint.
 import L from "leaflet";
@@ -36,33 +36,49 @@ function coastOf(encoded: readonly number[], scale: number, [west, south, east, 
 
 const decode = (encoded: readonly number[], scale: number) => latLngs(decodeDeltas(encoded), scale);
 
+const SEA = { dark: "#11181f", light: "#dfe6ec" };
 const style = (dark: boolean) => ({
   land: { stroke: false, fillColor: dark ? "#2a323b" : "#f3f0e8", fillOpacity: 1 },
+  lakes: { stroke: false, fillColor: dark ? SEA.dark : SEA.light, fillOpacity: 1 },
   coast: { color: dark ? "#8b98a5" : "#7d8c99", weight: 1 },
   border: { color: dark ? "#c69bb8" : "#9b6b8e", weight: 1.4, dashArray: "6 4" },
-  sea: dark ? "#11181f" : "#dfe6ec",
+  sea: dark ? SEA.dark : SEA.light,
 });
 
 /**
- * Land and coast in a "basemap" pane under everything, borders in options.borderPane (over the
- * rain, where the radar map puts them); the map's background is the sea. setDark restyles them.
+ * An SVG renderer that draws in the pane. A renderer's SVG lives in one pane (by default the
+ * overlay pane, above everything but markers) whatever the pane option of the layers it draws, so
+ * one renderer shared across panes stacks all of them at its own level: the land over the rain.
  */
-export function addBasemap(map: L.Map, basemap: Basemap | null, renderer: L.Renderer, dark: boolean, options: { borderPane: string }): { setDark(dark: boolean): void } {
+export const paneRenderer = (pane: string): L.Renderer => L.svg({ pane, padding: 0.5 });
+
+/**
+ * Land, lakes and shores in a "basemap" pane under everything, borders in options.borderPane (over
+ * the rain, where the radar map puts them); the map's background is the sea. setDark restyles them.
+ */
+export function addBasemap(map: L.Map, basemap: Basemap | null, dark: boolean, options: { borderPane: string }): { setDark(dark: boolean): void } {
   const pane = map.createPane("basemap");
   pane.style.zIndex = "200";
+  const renderer = paneRenderer("basemap");
   let land: L.Polygon | null = null;
+  let lakes: L.Polygon | null = null;
   let coast: L.Polyline | null = null;
   let borders: L.Polyline | null = null;
   if (basemap) {
     const b = basemap;
-    land = L.polygon(b.land.map((r) => decode(r, b.scale)), { ...style(dark).land, pane: "basemap", renderer, interactive: false }).addTo(map);
-    coast = L.polyline(b.land.flatMap((r) => coastOf(r, b.scale, b.bbox)), { ...style(dark).coast, pane: "basemap", renderer, interactive: false, fill: false }).addTo(map);
-    borders = L.polyline(b.borders.map((r) => decode(r, b.scale)), { ...style(dark).border, pane: options.borderPane, renderer, interactive: false, fill: false }).addTo(map);
-    map.attributionControl.addAttribution(b.source.replace(/ via .*/, ""));
+    const layer = { pane: "basemap", renderer, interactive: false };
+    land = L.polygon(b.land.map((r) => decode(r, b.scale)), { ...style(dark).land, ...layer }).addTo(map);
+    // Over the land, in the sea's colour; their shores are drawn with the coast.
+    if (b.lakes.length) lakes = L.polygon(b.lakes.map((r) => decode(r, b.scale)), { ...style(dark).lakes, ...layer, className: "lakes" }).addTo(map);
+    const shores = [...b.land, ...b.lakes].flatMap((r) => coastOf(r, b.scale, b.bbox));
+    coast = L.polyline(shores, { ...style(dark).coast, ...layer, fill: false }).addTo(map);
+    borders = L.polyline(b.borders.map((r) => decode(r, b.scale)), { ...style(dark).border, pane: options.borderPane, renderer: paneRenderer(options.borderPane), interactive: false, fill: false }).addTo(map);
+    for (const credit of b.sources) map.attributionControl.addAttribution(credit.replace(/ via .*/, ""));
   }
   function setDark(isDark: boolean): void {
     const s = style(isDark);
     land?.setStyle(s.land);
+    lakes?.setStyle(s.lakes);
     coast?.setStyle(s.coast);
     borders?.setStyle(s.border);
     map.getContainer().style.background = s.sea;

@@ -4,7 +4,7 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { Basemap } from "../basemap";
-import { addBasemap } from "./basemap-layers";
+import { addBasemap, paneRenderer } from "./basemap-layers";
 import type { CoverageView } from "../types";
 
 const COLOURS = ["#1e5ad2", "#0f7b6c", "#8a4baf", "#b35c00"];
@@ -14,8 +14,8 @@ export function createCoverageLeaflet(element: HTMLElement, coverage: CoverageVi
   map.attributionControl.setPrefix(false);
   const linesPane = map.createPane("lines");
   linesPane.style.zIndex = "350";
-  const renderer = L.svg({ padding: 0.5 });
-  const base = addBasemap(map, basemap, renderer, dark, { borderPane: "lines" });
+  const base = addBasemap(map, basemap, dark, { borderPane: "lines" });
+  const renderer = paneRenderer("lines");
   const outlines = coverage.sources.map((s, i) =>
     L.polygon(s.outline, { pane: "lines", renderer, color: COLOURS[i % COLOURS.length], weight: 2, fillOpacity: 0.12, interactive: false })
       .bindTooltip(s.name, { sticky: false })

@@ -5,7 +5,7 @@ import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { pixelToLatLon, projectToMap, unprojectFromMap, type Georeference } from "../../../nowcast/src/geo/georeference";
 import type { Basemap } from "../basemap";
-import { addBasemap } from "./basemap-layers";
+import { addBasemap, paneRenderer } from "./basemap-layers";
 
 export interface MapFrameLayer {
   url: string;
@@ -93,8 +93,8 @@ export function createRadarLeaflet(options: {
   labelsPane.style.zIndex = "450";
   labelsPane.style.pointerEvents = "none";
 
-  const renderer = L.svg({ padding: 0.5 });
-  const base = addBasemap(map, options.basemap, renderer, options.dark, { borderPane: "lines" });
+  const base = addBasemap(map, options.basemap, options.dark, { borderPane: "lines" });
+  const renderer = paneRenderer("lines");
   const towns = L.layerGroup([], { pane: "labels" }).addTo(map);
 
   // The forecast's area (the crop the model ran on) and the radar's coverage, as outlines.

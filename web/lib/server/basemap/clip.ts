@@ -47,13 +47,17 @@ export function clipLine(line: readonly number[], box: Box): number[][] {
   return pieces;
 }
 
-/** The basemap's land and borders cut to a smaller box (encoded as they came). */
-export function cutBasemap(data: BasemapGeometry, box: Box): BasemapGeometry {
-  const land: number[][] = [];
-  for (const encoded of data.land) {
+function cutRings(rings: readonly number[][], box: Box): number[][] {
+  const out: number[][] = [];
+  for (const encoded of rings) {
     const ring = encodeDeltas(clipRing(decodeDeltas(encoded), box), true);
-    if (ring) land.push(ring);
+    if (ring) out.push(ring);
   }
+  return out;
+}
+
+/** The basemap's land, lakes and borders cut to a smaller box (encoded as they came). */
+export function cutBasemap(data: BasemapGeometry, box: Box): BasemapGeometry {
   const borders: number[][] = [];
   for (const encoded of data.borders) {
     for (const piece of clipLine(decodeDeltas(encoded), box)) {
@@ -61,5 +65,5 @@ export function cutBasemap(data: BasemapGeometry, box: Box): BasemapGeometry {
       if (line) borders.push(line);
     }
   }
-  return { source: data.source, scale: data.scale, bbox: box, land, borders };
+  return { sources: data.sources, scale: data.scale, bbox: box, land: cutRings(data.land, box), lakes: cutRings(data.lakes, box), borders };
 }
