@@ -276,9 +276,9 @@ describe("the nowcast view", () => {
     await page.route(/\/app\/view\?.*fresh=1/, hold);
     await page.getByTestId("fresh-run").click();
     await page.getByTestId("fresh-progress").waitFor({ state: "visible", timeout: 5_000 });
-    await page.unroute(/\/app\/view\?.*fresh=1/, hold);
     // The shown nowcast already comes from the newest frame, so the service runs nothing and says so.
     await page.getByText(/^Already up to date: this nowcast comes from the newest radar frame/).waitFor({ timeout: 30_000 });
+    await page.unroute(/\/app\/view\?.*fresh=1/, hold);
     expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).toBe(id);
     expect(await page.getByTestId("cache-status").textContent()).toContain("Already computed from the newest radar frame");
   });

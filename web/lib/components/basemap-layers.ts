@@ -54,29 +54,33 @@ export const paneRenderer = (pane: string): L.Renderer => L.svg({ pane, padding:
 
 /**
  * Land, lakes and shores in a "basemap" pane under everything, borders in options.borderPane (over
- * the rain, where the radar map puts them); the map's background is the sea. setDark restyles them.
+ * the rain, where the radar map puts them); the map's background is the sea from the start, the
+ * rest is drawn when the basemap arrives (draw), so the rain need not wait for it. setDark restyles.
  */
-export function addBasemap(map: L.Map, basemap: Basemap | null, dark: boolean, options: { borderPane: string }): { setDark(dark: boolean): void } {
+export function addBasemap(map: L.Map, dark: boolean, options: { borderPane: string }): { draw(basemap: Basemap | null): void; setDark(dark: boolean): void } {
   const pane = map.createPane("basemap");
   pane.style.zIndex = "200";
   const renderer = paneRenderer("basemap");
+  let isDark = dark;
   let land: L.Polygon | null = null;
   let lakes: L.Polygon | null = null;
   let coast: L.Polyline | null = null;
   let borders: L.Polyline | null = null;
-  if (basemap) {
-    const b = basemap;
+  function draw(b: Basemap | null): void {
+    if (!b || land) return;
+    const s = style(isDark);
     const layer = { pane: "basemap", renderer, interactive: false };
-    land = L.polygon(b.land.map((r) => decode(r, b.scale)), { ...style(dark).land, ...layer }).addTo(map);
+    land = L.polygon(b.land.map((r) => decode(r, b.scale)), { ...s.land, ...layer }).addTo(map);
     // Over the land, in the sea's colour; their shores are drawn with the coast.
-    if (b.lakes.length) lakes = L.polygon(b.lakes.map((r) => decode(r, b.scale)), { ...style(dark).lakes, ...layer, className: "lakes" }).addTo(map);
+    if (b.lakes.length) lakes = L.polygon(b.lakes.map((r) => decode(r, b.scale)), { ...s.lakes, ...layer, className: "lakes" }).addTo(map);
     const shores = [...b.land, ...b.lakes].flatMap((r) => coastOf(r, b.scale, b.bbox));
-    coast = L.polyline(shores, { ...style(dark).coast, ...layer, fill: false }).addTo(map);
-    borders = L.polyline(b.borders.map((r) => decode(r, b.scale)), { ...style(dark).border, pane: options.borderPane, renderer: paneRenderer(options.borderPane), interactive: false, fill: false }).addTo(map);
+    coast = L.polyline(shores, { ...s.coast, ...layer, fill: false }).addTo(map);
+    borders = L.polyline(b.borders.map((r) => decode(r, b.scale)), { ...s.border, pane: options.borderPane, renderer: paneRenderer(options.borderPane), interactive: false, fill: false }).addTo(map);
     for (const credit of b.sources) map.attributionControl.addAttribution(credit.replace(/ via .*/, ""));
   }
-  function setDark(isDark: boolean): void {
-    const s = style(isDark);
+  function setDark(next: boolean): void {
+    isDark = next;
+    const s = style(next);
     land?.setStyle(s.land);
     lakes?.setStyle(s.lakes);
     coast?.setStyle(s.coast);
@@ -84,5 +88,5 @@ export function addBasemap(map: L.Map, basemap: Basemap | null, dark: boolean, o
     map.getContainer().style.background = s.sea;
   }
   setDark(dark);
-  return { setDark };
+  return { draw, setDark };
 }

@@ -14,7 +14,8 @@ export function createCoverageLeaflet(element: HTMLElement, coverage: CoverageVi
   map.attributionControl.setPrefix(false);
   const linesPane = map.createPane("lines");
   linesPane.style.zIndex = "350";
-  const base = addBasemap(map, basemap, dark, { borderPane: "lines" });
+  const base = addBasemap(map, dark, { borderPane: "lines" });
+  base.draw(basemap);
   const renderer = paneRenderer("lines");
   const outlines = coverage.sources.map((s, i) =>
     L.polygon(s.outline, { pane: "lines", renderer, color: COLOURS[i % COLOURS.length], weight: 2, fillOpacity: 0.12, interactive: false })

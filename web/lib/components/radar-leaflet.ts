@@ -16,6 +16,8 @@ export interface RadarLeaflet {
   /** Whether the image of frame i has loaded. */
   loaded(index: number): boolean;
   setDark(dark: boolean): void;
+  /** Draws the basemap and its towns once it has arrived (the rain frames do not wait for it). */
+  setBasemap(basemap: Basemap | null): void;
   destroy(): void;
   map: L.Map;
 }
@@ -59,7 +61,6 @@ export function createRadarLeaflet(options: {
   frames: MapFrameLayer[];
   /** The order the frame images are fetched in. */
   order: number[];
-  basemap: Basemap | null;
   credit: string;
   /** The area radar data can come from: the source's outline when the API gives one, else the composite grid's edge. */
   coverage: L.LatLngTuple[] | null;
@@ -93,7 +94,8 @@ export function createRadarLeaflet(options: {
   labelsPane.style.zIndex = "450";
   labelsPane.style.pointerEvents = "none";
 
-  const base = addBasemap(map, options.basemap, options.dark, { borderPane: "lines" });
+  const base = addBasemap(map, options.dark, { borderPane: "lines" });
+  let basemap: Basemap | null = null;
   const renderer = paneRenderer("lines");
   const towns = L.layerGroup([], { pane: "labels" }).addTo(map);
 
@@ -141,11 +143,11 @@ export function createRadarLeaflet(options: {
 
   function drawTowns(): void {
     towns.clearLayers();
-    if (!options.basemap) return;
+    if (!basemap) return;
     const min = labelPopulation(map.getZoom());
     const view = map.getBounds().pad(0.1);
     let n = 0;
-    for (const [name, lat, lon, population] of options.basemap.towns) {
+    for (const [name, lat, lon, population] of basemap.towns) {
       if (population < min) break;
       if (n >= 80) break;
       if (!view.contains([lat, lon]) || name === place.name) continue;
@@ -178,6 +180,12 @@ export function createRadarLeaflet(options: {
     },
     loaded: (i) => loadedFlags[i] ?? false,
     setDark: base.setDark,
+    setBasemap(b) {
+      if (!b || basemap) return;
+      basemap = b;
+      base.draw(b);
+      drawTowns();
+    },
     destroy() {
       map.remove();
     },
