@@ -76,6 +76,14 @@ describe("the nowcast sentence", () => {
     expect(text).toBe("Dry for the next hour, with a 40 % chance of rain from 14:15.");
   });
 
+  it("says a nowcast read after its hour is out of date, never 'for the next 0 min'", () => {
+    const input = { series: series([2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5]), chance: chance(Array(13).fill(0.3)) };
+    expect(nowcastSentence({ ...input, nowMinutes: 60, clock: null })).toBe("Out of date: the hour this forecast covered is over.");
+    expect(nowcastSentence({ ...input, nowMinutes: 130, clock: (m) => `${14 + Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}` })).toBe("Out of date: this forecast ran until 15:00.");
+    // Five minutes of forecast left is still a forecast.
+    expect(nowcastSentence({ ...input, nowMinutes: 55, clock: null })).toBe("Moderate rain for the next 5 min.");
+  });
+
   it("sentenceOf says clock times in the zone asked for", () => {
     const payload = { radarTime: "2016-09-28T17:55:00.000Z", series: series([0, 0, 0.2, 0.2, 0, 0, 0, 0, 0, 0, 0, 0, 0]).map((p) => ({ ...p, time: "", dbz: null })) };
     expect(sentenceOf(payload, Date.parse(payload.radarTime), "Europe/Helsinki")).toBe("Light drizzle from 21:05, until 21:15.");

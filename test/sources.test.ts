@@ -3,9 +3,11 @@
 // credit, its own time step and its coverage outline.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../worker/app";
+import { requests } from "../worker/db/schema";
 import { sha256Hex } from "../worker/radar/checksum";
 import { decodeFrame, storeRawFrame } from "../worker/radar/frame-store";
-import { bearer, call, createUser, errorOf, tokenFor } from "./support/helpers";
+import { bearer, call, createUser, db, errorOf, tokenFor } from "./support/helpers";
 import { pinNewestFrame } from "./support/radar";
 
 // Workers tests cannot read files: Vite inlines the newest frames of each event (three or four).
@@ -109,6 +111,29 @@ describe("a nowcast from the best source covering the place", () => {
   it("keeps Helsinki on FMI", async () => {
     expect((await nowcastOf("Helsinki")).radar).toMatchObject({ id: "fmi", credit: "Finnish Meteorological Institute", stepMinutes: 5 });
   }, 120_000);
+
+  it("says /api/popular's sentences at each place's own source's clock, as the nowcast says them", async () => {
+    // Replayed as live (the clock of `npm start`): now is the newest frame of the serving source,
+    // and each archive has its own day (FMI 2016, KNMI 2010).
+    const replayEnv = { ...env, NOWCAST_CLOCK: "latest-frame" };
+    const app = createApp();
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+    const headers = (auth.headers ?? {}) as Record<string, string>;
+    const said = new Map<number, string>();
+    for (const place of ["Amsterdam", "Helsinki"]) {
+      const res = await app.request(`/api/nowcast?place=${place}`, { headers }, replayEnv, ctx);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { summary: { text: string }; servedBy: { locationId: number } };
+      said.set(body.servedBy.locationId, body.summary.text);
+    }
+    await db().insert(requests).values([...said.keys()].map((locationId) => ({ locationId, userId: "someone", requestedAt: new Date(), cacheStatus: "HIT" as const })));
+    const res = await app.request("/api/popular?limit=50", { headers }, replayEnv, ctx);
+    const { places } = (await res.json()) as { places: { locationId: number; summary: string | null }[] };
+    for (const [locationId, text] of said) {
+      expect(places.find((p) => p.locationId === locationId)?.summary).toBe(text);
+      expect(text).not.toMatch(/Out of date|next 0 min/);
+    }
+  });
 
   it("refuses a place no source covers (422 outside_coverage)", async () => {
     const res = await call("/api/nowcast?lat=40.71&lon=-74.01", auth);

@@ -25,6 +25,8 @@ interface Segment {
   firstIndex: number;
 }
 
+/** Less forecast than this left after now, and the sentence says the nowcast is out of date. */
+const MIN_HORIZON_MINUTES = 5;
 /** A chance below this is not worth a "chance of rain" on a dry hour. */
 const MENTION_CHANCE = 0.25;
 
@@ -67,6 +69,11 @@ export function nowcastSentence(input: SentenceInput): string {
   if (known.length === 0) return "No forecast for this place right now: the radar has no data around it.";
   const endMinutes = points[points.length - 1]!.minutes;
   const fromNow = (m: number) => Math.max(0, Math.round(m - nowMinutes));
+  // Said after its hour (a cached nowcast read long after its radar time): nothing left to forecast,
+  // and "for the next 0 min" would be nonsense.
+  if (fromNow(endMinutes) < MIN_HORIZON_MINUTES) {
+    return clock ? `Out of date: this forecast ran until ${clock(endMinutes)}.` : "Out of date: the hour this forecast covered is over.";
+  }
   const horizon = fromNow(endMinutes) >= 55 ? "the next hour" : `the next ${fromNow(endMinutes)} min`;
 
   // Time phrases, one way per sentence: clock times when the reader's zone is known, else minutes from now.

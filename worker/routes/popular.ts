@@ -9,7 +9,7 @@ import { mostRequested } from "../nowcast/warmup";
 import { nowcastSettings, warmupSettings } from "../nowcast/settings";
 import { sentenceOf } from "../nowcast/sentence";
 import { isTimeZone } from "../weather/time";
-import { latestRadar } from "../radar/frame-store";
+import { latestRadars } from "../radar/frame-store";
 import { inferenceConfig } from "../inference/config";
 
 const popularRoute = createRoute({
@@ -66,9 +66,10 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const ids = candidates.filter((id) => byId.has(id)).slice(0, limit ?? 10);
-  // Every sentence is said at the service's now, like the nowcast's own summary.
-  const latest = nowcastSettings(c.env).clock === "latest-frame" ? await latestRadar(c.env) : null;
-  const nowMs = latest ? latest.obstime.getTime() : Date.now();
+  // Every sentence is said at the service's now, like the nowcast's own summary: on the replay's
+  // clock, the newest frame of the place's own source (each archive has its own day).
+  const replayNowMs = nowcastSettings(c.env).clock === "latest-frame" ? new Map((await latestRadars(c.env)).map((l) => [l.source, l.obstime.getTime()])) : null;
+  const nowMsOf = (source: string) => replayNowMs?.get(source) ?? Date.now();
   const places = await Promise.all(
     ids.flatMap((id) => {
       const row = byId.get(id);
@@ -83,7 +84,7 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
             lat: row.lat,
             lon: row.lon,
             radarTime: payload?.radarTime ?? null,
-            summary: payload ? sentenceOf(payload, nowMs, tz ?? null) : null,
+            summary: payload ? sentenceOf(payload, nowMsOf(payload.source), tz ?? null) : null,
           };
         }),
       ];
