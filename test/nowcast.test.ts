@@ -88,10 +88,21 @@ describe("GET /api/nowcast", () => {
     const wet = n.series.some((p) => (p.mmPerHour ?? 0) >= 0.1);
     // Real radar of 28 Sep 2016: rain at Helsinki in the hour (the map's 0.1-1 mm/h blues).
     expect(wet).toBe(true);
-    expect(helsinki.summary.timeZone).toBeNull();
-    expect(helsinki.summary.text).not.toMatch(/^No rain/);
-    expect(helsinki.summary.text).toMatch(/drizzle|rain/);
-    const { res, body } = await nowcast("place=Helsnki&tz=Europe%2FHelsinki");
+    // On the live clock (this test config's) the 2016 nowcast's hour is long over, and it says so.
+    expect(helsinki.summary.text).toBe("Out of date: the hour this forecast covered is over.");
+    // On the replay clock (`npm start`'s), now is the newest frame: the hour ahead is forecast.
+    const app = createApp();
+    const replayEnv = { ...env, NOWCAST_CLOCK: "latest-frame" };
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+    const replayed = async (query: string) => {
+      const res = await app.request(`/api/nowcast?${query}`, auth, replayEnv, ctx);
+      return { res, body: res.ok ? ((await res.json()) as NowcastBody) : null };
+    };
+    const atRadarTime = (await replayed("place=Helsinki")).body!;
+    expect(atRadarTime.summary.timeZone).toBeNull();
+    expect(atRadarTime.summary.text).not.toMatch(/^No rain|Out of date|next 0 min/);
+    expect(atRadarTime.summary.text).toMatch(/drizzle|rain/);
+    const { res, body } = await replayed("place=Helsnki&tz=Europe%2FHelsinki");
     expect(res.status).toBe(200);
     expect(body!.query).toMatchObject({ place: "Helsnki", matchedPlace: "Helsinki" });
     expect(body!.summary.timeZone).toBe("Europe/Helsinki");
