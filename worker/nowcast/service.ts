@@ -15,7 +15,7 @@ import { readCachedNowcast, type CachedNowcast } from "./cache";
 import type { IndexedLocation } from "./location-index";
 import { servingLocation } from "./locations";
 import { countRequest } from "./popularity";
-import { nowcastSettings } from "./settings";
+import { nowcastSettings, serviceNowMs } from "./settings";
 import { saveNowcast, storedObservedImages } from "./store";
 import type { NowcastPayload } from "./payload";
 import { sentenceOf } from "./sentence";
@@ -201,7 +201,7 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   // Computed while this request waited: generated for it, so no age (HTTP Age), however long the model and images took.
   const ageSeconds = cacheStatus === "MISS" ? 0 : Math.max(0, Math.floor((Date.now() - entry.issuedAtMs) / 1000));
   const radarTime = new Date(entry.radarTimeMs).toISOString();
-  const now = settings.clock === "latest-frame" ? latest.obstime : new Date();
+  const now = new Date(serviceNowMs(settings, latest.obstime.getTime()));
   const behindSeconds = Math.max(0, Math.round((latest.obstime.getTime() - entry.radarTimeMs) / 1000));
   // The sentence is said at now, not at the radar time: the payload is read for its series (a few kB).
   const stored = JSON.parse(entry.json) as Pick<NowcastPayload, "radarTime" | "series"> & Partial<Pick<NowcastPayload, "chance">>;

@@ -29,6 +29,14 @@ export const nowcastSettings = configSection(
 export type NowcastSettings = ReturnType<typeof nowcastSettings>;
 
 /**
+ * The service's now for a nowcast of a source whose newest frame is at newestFrameMs: that frame's
+ * time on the replay clock (archived radar behaves as live), the wall clock otherwise.
+ */
+export function serviceNowMs(settings: NowcastSettings, newestFrameMs: number | undefined): number {
+  return settings.clock === "latest-frame" && newestFrameMs !== undefined ? newestFrameMs : Date.now();
+}
+
+/**
  * The warm-up's configuration: the WARMUP_TOP_N most requested locations of the last
  * WARMUP_WINDOW_HOURS are the popular set (re-ranked hourly); with WARMUP_EVERY_FRAME they are
  * recomputed whenever ingest stores a newer frame (false: hourly only, the old behaviour).

@@ -6,7 +6,7 @@ import { numberParam } from "../params";
 import { readCachedNowcast } from "../nowcast/cache";
 import type { NowcastPayload } from "../nowcast/payload";
 import { mostRequested } from "../nowcast/warmup";
-import { nowcastSettings, warmupSettings } from "../nowcast/settings";
+import { nowcastSettings, serviceNowMs, warmupSettings } from "../nowcast/settings";
 import { sentenceOf } from "../nowcast/sentence";
 import { isTimeZone } from "../weather/time";
 import { latestRadars } from "../radar/frame-store";
@@ -68,8 +68,9 @@ export const popularRoutes = createRouter().openapi(popularRoute, async (c) => {
   const ids = candidates.filter((id) => byId.has(id)).slice(0, limit ?? 10);
   // Every sentence is said at the service's now, like the nowcast's own summary: on the replay's
   // clock, the newest frame of the place's own source (each archive has its own day).
-  const replayNowMs = nowcastSettings(c.env).clock === "latest-frame" ? new Map((await latestRadars(c.env)).map((l) => [l.source, l.obstime.getTime()])) : null;
-  const nowMsOf = (source: string) => replayNowMs?.get(source) ?? Date.now();
+  const settings = nowcastSettings(c.env);
+  const newestFrameMs = new Map((await latestRadars(c.env)).map((l) => [l.source, l.obstime.getTime()]));
+  const nowMsOf = (source: string) => serviceNowMs(settings, newestFrameMs.get(source));
   const places = await Promise.all(
     ids.flatMap((id) => {
       const row = byId.get(id);
