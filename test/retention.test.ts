@@ -43,6 +43,8 @@ describe("retention", () => {
     await ageRow(replaced.id, 48);
     // An observed image of a frame no kept nowcast shows (16:00, far before every observed hour kept).
     await env.FRAMES.put(`observed/fmi/201609281600/${replaced.locationId}.png`, new Uint8Array([1, 2, 3]));
+    // A regional view of that frame, which no kept nowcast links to either.
+    await env.FRAMES.put("regional/fmi/201609281600/forecast-01.png", new Uint8Array([1, 2, 3]));
     // 12 forecast PNGs, the animation and the forecast record the verification reads.
     expect(await keysUnder(`nowcasts/${replaced.id}/`)).toHaveLength(14);
 
@@ -54,11 +56,17 @@ describe("retention", () => {
     expect(await keysUnder(`nowcasts/${served.id}/`)).toHaveLength(14);
     expect(await keysUnder(`nowcasts/${current.id}/`)).toHaveLength(14);
     expect(await keysUnder("observed/fmi/201609281600/")).toEqual([]);
+    expect(await keysUnder("regional/fmi/201609281600/")).toEqual([]);
+    expect(report!.regionalImagesDeleted).toBeGreaterThanOrEqual(1);
 
-    // Everything still served answers: the old but in-use nowcast's oldest observed frame (17:00) too.
-    const stillServed = (await (await call(`/api/nowcast?place=Oulu`, auth)).json()) as { nowcast: { id: string; frames: { observed: { url: string }[] } } };
+    // Everything still served answers: the old but in-use nowcast's oldest observed frame (17:00) too, and its regional view.
+    const stillServed = (await (await call(`/api/nowcast?place=Oulu`, auth)).json()) as {
+      nowcast: { id: string; frames: { observed: { url: string }[] }; regional: { frames: { observed: { url: string }[]; forecast: { url: string }[] } } };
+    };
     expect(stillServed.nowcast.id).toBe(served.id);
     for (const link of stillServed.nowcast.frames.observed) expect((await call(link.url, auth)).status).toBe(200);
+    const { regional } = stillServed.nowcast;
+    for (const link of [...regional.frames.observed, ...regional.frames.forecast]) expect((await call(link.url, auth)).status, link.url).toBe(200);
   }, 60_000); // three model runs with their images: seconds each on a loaded machine
 
   it("folds old request records into daily counts per location, then deletes them; the warm-up's window is never pruned", async () => {

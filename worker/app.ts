@@ -25,6 +25,7 @@ import { placeRoutes } from "./routes/places";
 import { savedPlaceRoutes } from "./routes/saved-places";
 import { popularRoutes } from "./routes/popular";
 import { radarRoutes } from "./routes/radar";
+import { regionalRoutes } from "./routes/regional";
 import { skillRoutes } from "./routes/skill";
 import { synthRoutes } from "./routes/synth";
 import { etlRoutes } from "./routes/etl";
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/", placeRoutes);
   app.route("/", savedPlaceRoutes);
   app.route("/", nowcastRoutes);
+  app.route("/", regionalRoutes);
   app.route("/", radarRoutes);
   app.route("/", popularRoutes);
   app.route("/", adminWarmupRoutes);

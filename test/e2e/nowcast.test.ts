@@ -198,6 +198,57 @@ describe("the nowcast view", () => {
     await still.close();
   });
 
+  it("shows the whole composite around the forecast area: the regional view, cut out where the place's own forecast lies", async () => {
+    const still = await browser.newContext({ viewport: DESKTOP, reducedMotion: "reduce", storageState: await context.storageState() });
+    const p = await still.newPage();
+    await p.goto(`${baseUrl}/app?place=Amsterdam`);
+    await waitForFrames(p);
+    // One regional image per frame; the one of the frame on show has loaded.
+    expect(await p.locator("[data-testid=radar-view] img.rain-regional").count()).toBe(await p.locator("[data-testid=radar-view] img.rain-frame").count());
+    await p.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>("img.rain-regional")].some((i) => i.style.opacity !== "0" && i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
+    const crop = await p.evaluate(() => {
+      const r = [...document.querySelectorAll<HTMLImageElement>("img.rain-frame")].find((i) => i.style.opacity !== "0")!.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+    // Only the basemap and the regional view left on screen: the crop, lines, labels and marker hidden.
+    await p.addStyleTag({ content: ".leaflet-rain-pane, .leaflet-lines-pane, .leaflet-labels-pane, .leaflet-overlay-pane, .leaflet-tooltip-pane, .leaflet-marker-pane { visibility: hidden !important; }" });
+    const view = (await p.getByTestId("radar-view").boundingBox())!;
+    const scrollY = await p.evaluate(() => window.scrollY);
+    const shot = decodePng(await p.screenshot({ clip: { ...view, y: view.y + scrollY } }));
+    let inside = 0, outside = 0;
+    for (let px = 0; px < shot.width * shot.height; px++) {
+      const i = px * shot.channels;
+      const [r, g, b] = [shot.data[i]!, shot.data[i + 1]!, shot.data[i + 2]!];
+      if (Math.max(r, g, b) - Math.min(r, g, b) < 40) continue;
+      const x = view.x + (px % shot.width), y = view.y + Math.floor(px / shot.width);
+      // Two pixels in from the crop's edge: the mask's edge is antialiased.
+      const within = x > crop.x + 2 && x < crop.x + crop.width - 2 && y > crop.y + 2 && y < crop.y + crop.height - 2;
+      if (within) inside++;
+      else outside++;
+    }
+    console.log(`Amsterdam's regional view: ${outside} rain pixels around the forecast area, ${inside} inside it`);
+    // Rain beyond the 256 km crop (north-east of it on this frame), and none of it drawn over the crop.
+    expect(outside).toBeGreaterThan(2000);
+    expect(inside).toBeLessThan(50);
+    // Zoomed out as far as the map goes, the whole KNMI composite is on the screen.
+    const box = (await p.getByTestId("radar-view").boundingBox())!;
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 6; i++) {
+      await p.mouse.wheel(0, 400);
+      await p.waitForTimeout(300);
+    }
+    await p.waitForTimeout(500);
+    const wide = await p.evaluate(() => {
+      const r = [...document.querySelectorAll<HTMLImageElement>("img.rain-regional")].find((i) => i.style.opacity !== "0")!.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+    expect(wide.x).toBeGreaterThanOrEqual(box.x - 2);
+    expect(wide.y).toBeGreaterThanOrEqual(box.y - 2);
+    expect(wide.x + wide.width).toBeLessThanOrEqual(box.x + box.width + 2);
+    expect(wide.y + wide.height).toBeLessThanOrEqual(box.y + box.height + 2);
+    await still.close();
+  });
+
   it("loads the map page in under 300 KB of gzipped JavaScript, the map library after first paint", async () => {
     // Every script the page runs, the dynamically imported map chunks included, as the browser fetched them.
     const p = await context.newPage();

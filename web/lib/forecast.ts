@@ -78,9 +78,11 @@ export function rateAt(series: SeriesPoint[], time: number): number | null {
 
 /** The observed hour, then the forecast hour. */
 export function mapFrames(nowcast: Nowcast): MapFrame[] {
+  const regional = new Map([...(nowcast.regional?.frames.observed ?? []), ...(nowcast.regional?.frames.forecast ?? [])].map((f) => [f.time, f.url]));
+  const regionalUrl = (time: string) => regional.get(time) ?? null;
   return [
-    ...nowcast.frames.observed.map((f) => ({ ...f, kind: "observed" as const })),
-    ...nowcast.frames.forecast.map((f) => ({ ...f, kind: "forecast" as const })),
+    ...nowcast.frames.observed.map((f) => ({ ...f, kind: "observed" as const, regionalUrl: regionalUrl(f.time) })),
+    ...nowcast.frames.forecast.map((f) => ({ ...f, kind: "forecast" as const, regionalUrl: regionalUrl(f.time) })),
   ];
 }
 

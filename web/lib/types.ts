@@ -64,6 +64,8 @@ export interface MapFrame {
   time: string;
   url: string;
   kind: "observed" | "forecast";
+  /** The regional view's image of the same time (the whole composite, coarser), when there is one. */
+  regionalUrl: string | null;
 }
 
 /** GET /api/admin/ingest/status (admin). */

@@ -26,6 +26,7 @@ import type { Env } from "../env";
 import { log } from "../logging";
 import { sha256Hex } from "../radar/checksum";
 import { warmForFrame } from "../nowcast/warmup";
+import { ensureRegionalView } from "../nowcast/regional";
 import { requestVerification } from "../verification/job";
 import { advanceLatest, radarFrameKey, rawHttpMetadata, stamp } from "../radar/frame-store";
 import { counterStatement, refusedCounter, sourceCounter, type CounterUpdate } from "./counters";
@@ -342,6 +343,8 @@ class IngestRun {
     // A newer frame: the popular places are recomputed for it now, not at the next hour.
     if (this.newest && (await advanceLatest(env, this.newest))) {
       await warmForFrame(env, this.newest.obstime).catch((error) => log("error", "per-frame warm-up not started", { error: errorText(error) }));
+      // ... the regional view every nowcast of the frame links to is drawn once, now ...
+      await ensureRegionalView(env, source.id, this.newest.obstime).catch((error) => log("error", "regional view not drawn", { error: errorText(error) }));
       // ... and the nowcasts whose hour it completes are scored (worker/verification).
       await requestVerification(env, source.id).catch((error) => log("error", "verification not requested", { error: errorText(error) }));
     }

@@ -10,6 +10,7 @@ import type { NowcastPayload } from "./payload";
 import { FORECAST_RECORD_NAME, forecastRecordOf } from "../verification/record";
 import { chanceOfRain, pointRadiusPx, pointSquareKm } from "./chance";
 import { sentenceOf } from "./sentence";
+import type { RegionalLinks } from "./regional";
 
 export const CROP_PX = 256;
 /** Frames the motion is estimated from. */
@@ -46,6 +47,8 @@ export interface NowcastInputs {
   backend: string;
   /** Observed-frame images already stored (R2 keys): shared, so not rendered again. */
   storedObservedKeys: ReadonlySet<string>;
+  /** The regional view's links for the same radar time (./regional.ts). */
+  regional: RegionalLinks | null;
 }
 
 export interface StoredImage {
@@ -179,6 +182,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
       observed: slots.map(({ frame, slot }) => ({ time: frame.obstime.toISOString(), url: urlOf(observedName(slot)) })),
       forecast: result.frames.map((_, i) => ({ time: iso(t0 + (i + 1) * result.stepMinutes * 60_000), url: urlOf(forecastName(i + 1)) })),
     },
+    regional: input.regional,
     animation: { url: urlOf(ANIMATION_NAME), frames: slots.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
     legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
     // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.

@@ -78,6 +78,14 @@ export const nowcastPayloadSchema = z
     events: rainEventsSchema,
     motion: z.object({ meanUPxPerStep: z.number(), meanVPxPerStep: z.number() }).nullable(),
     frames: z.object({ observed: z.array(frameLink), forecast: z.array(frameLink) }),
+    regional: z
+      .object({ georef: georeferenceSchema, frames: z.object({ observed: z.array(frameLink), forecast: z.array(frameLink) }) })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "The source's whole composite at the same times on a coarser grid (its longer side at most 640 pixels), observed and forecast: what the map shows around the crop, so rain can be seen coming from far away",
+      }),
     animation: z.object({ url: z.string(), frames: z.number().int(), frameDelayMs: z.number().int() }),
     legend: z.object({ url: z.string(), imageUrl: z.string() }),
     probability: z

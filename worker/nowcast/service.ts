@@ -19,6 +19,7 @@ import { nowcastSettings, serviceNowMs } from "./settings";
 import { saveNowcast, storedObservedImages } from "./store";
 import type { NowcastPayload } from "./payload";
 import { sentenceOf } from "./sentence";
+import { regionalLinks } from "./regional";
 
 /** The newest frame of every source; none yet is a domain error (the route answers 503). */
 export async function requireLatestRadars(env: Env): Promise<LatestRadar[]> {
@@ -111,6 +112,13 @@ async function produce(
     result: inference.result,
     backend: inference.backend,
     storedObservedKeys: await storedObservedImages(env, keys),
+    regional: regionalLinks(
+      latest.source,
+      latest.obstime,
+      latest.georef,
+      observed.flatMap((frame, slot) => (frame ? [{ slot, time: frame.obstime }] : [])),
+      input.leads,
+    ),
   });
   return { entry: await saveNowcast(env, db, built), fallback: inference.fallback };
 }

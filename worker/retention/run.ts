@@ -1,7 +1,8 @@
 // The daily retention run: storage stays bounded while nothing in use is deleted.
 //  - nowcasts older than the retention: their R2 images, then their D1 rows, except those KV
 //    serves now (their ids are in the cached entries' metadata);
-//  - observed-frame images older than every kept nowcast's observed hour (and the newest frame's);
+//  - observed-frame images and regional views older than every kept nowcast's observed hour (and
+//    the newest frame's);
 //  - request records older than the retention (whole UTC days, never inside the warm-up's
 //    window) folded into request_daily_counts and deleted, in one D1 batch;
 //  - raw composites older than RADAR_RETENTION_DAYS before their source's newest frame.
@@ -14,6 +15,7 @@ import type { Env } from "../env";
 import { acquireLease, releaseLease } from "../jobs/lease";
 import { log } from "../logging";
 import { OBSERVED_PREFIX } from "../nowcast/assets";
+import { REGIONAL_PREFIX } from "../nowcast/regional";
 import { nowcastIdsInUse } from "../nowcast/cache";
 import { warmupSettings } from "../nowcast/settings";
 import { forgetObservedImages } from "../nowcast/store";
@@ -27,6 +29,7 @@ export interface RetentionReport {
   nowcastsKeptInUse: number;
   nowcastObjectsDeleted: number;
   observedImagesDeleted: number;
+  regionalImagesDeleted: number;
   requestsAggregated: number;
   rawFramesDeleted: number;
 }
@@ -98,6 +101,8 @@ async function pruneNowcasts(env: Env, nowMs: number, report: RetentionReport): 
   const observed = await keysBefore(env, OBSERVED_PREFIX, keepFrom);
   report.observedImagesDeleted = await deleteKeys(env, observed);
   forgetObservedImages(observed);
+  // Regional views: a kept nowcast links to the view of its radar time.
+  report.regionalImagesDeleted = await deleteKeys(env, await keysBefore(env, REGIONAL_PREFIX, keepFrom));
 }
 
 const AGGREGATE_SQL = `INSERT INTO request_daily_counts (day, location_id, requests, hits, stale, misses)
@@ -146,6 +151,7 @@ export async function runRetention(env: Env, now = new Date()): Promise<Retentio
       nowcastsKeptInUse: 0,
       nowcastObjectsDeleted: 0,
       observedImagesDeleted: 0,
+      regionalImagesDeleted: 0,
       requestsAggregated: 0,
       rawFramesDeleted: 0,
     };

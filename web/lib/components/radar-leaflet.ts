@@ -9,6 +9,8 @@ import { addBasemap, paneRenderer } from "./basemap-layers";
 
 export interface MapFrameLayer {
   url: string;
+  /** The regional view's image of the frame's time: the whole composite, drawn around the crop. */
+  regionalUrl: string | null;
 }
 
 export interface RadarLeaflet {
@@ -45,8 +47,11 @@ function radarCrs(georef: Georeference): L.CRS {
   }) as unknown as L.CRS;
 }
 
+const latLngOf = ({ lat, lon }: { lat: number; lon: number }): L.LatLngTuple => [lat, lon];
+
 /** Population a town needs to be labelled at a zoom: fewer labels the farther out. */
 export function labelPopulation(zoom: number): number {
+  if (zoom <= -2) return 500_000;
   if (zoom <= -1) return 200_000;
   if (zoom <= 0) return 60_000;
   if (zoom <= 1) return 20_000;
@@ -61,6 +66,8 @@ export function createRadarLeaflet(options: {
   frames: MapFrameLayer[];
   /** The order the frame images are fetched in. */
   order: number[];
+  /** The grid of the frames' regional images; null: the map shows the crop alone. */
+  regionalGeoref: Georeference | null;
   credit: string;
   /** The area radar data can come from: the source's outline when the API gives one, else the composite grid's edge. */
   coverage: L.LatLngTuple[] | null;
@@ -75,7 +82,7 @@ export function createRadarLeaflet(options: {
     crs,
     center: [place.lat, place.lon],
     zoom: 0,
-    minZoom: -2,
+    minZoom: -3,
     maxZoom: 4,
     zoomSnap: 0.25,
     zoomDelta: 0.5,
@@ -85,6 +92,8 @@ export function createRadarLeaflet(options: {
   });
   map.attributionControl.setPrefix(false);
 
+  const regionalPane = map.createPane("rain-regional");
+  regionalPane.style.zIndex = "290";
   const rainPane = map.createPane("rain");
   rainPane.style.zIndex = "300";
   const linesPane = map.createPane("lines");
@@ -93,6 +102,13 @@ export function createRadarLeaflet(options: {
   const labelsPane = map.createPane("labels");
   labelsPane.style.zIndex = "450";
   labelsPane.style.pointerEvents = "none";
+
+  // Out as far as the whole composite (the regional view's grid) fits, and no farther.
+  if (options.regionalGeoref) {
+    const wide = options.regionalGeoref;
+    const fit = map.getBoundsZoom(L.latLngBounds(latLngOf(pixelToLatLon(wide, 0, 0)), latLngOf(pixelToLatLon(wide, wide.width, wide.height))));
+    map.setMinZoom(Math.max(-3, Math.min(-1, Math.floor(fit * 4) / 4)));
+  } else map.setMinZoom(-2);
 
   const base = addBasemap(map, options.dark, { borderPane: "lines" });
   let basemap: Basemap | null = null;
@@ -126,15 +142,66 @@ export function createRadarLeaflet(options: {
   const RAIN_OPACITY = 0.72;
   const loadedFlags = options.frames.map(() => false);
   const overlays: L.ImageOverlay[] = [];
+  const regionalOverlays: (L.ImageOverlay | undefined)[] = [];
+  let shown = -1;
+  let settled = 0;
+  const settle = () => {
+    // The regional images wait for the crop's: the place's own forecast is drawn first.
+    if (++settled === options.frames.length) addRegional();
+  };
   for (const i of options.order) {
     const overlay = L.imageOverlay(options.frames[i]!.url, bounds, { pane: "rain", opacity: 0, interactive: false, className: "rain-frame" });
     overlay.on("load", () => {
       loadedFlags[i] = true;
       options.onLoad(i);
+      settle();
     });
-    overlay.on("error", () => options.onLoad(-1 - i));
+    overlay.on("error", () => {
+      options.onLoad(-1 - i);
+      settle();
+    });
     overlay.addTo(map);
     overlays[i] = overlay;
+  }
+
+  /**
+   * The regional view around the crop: the whole composite at the same times on a coarser grid,
+   * so rain far from the place shows. A CSS mask cuts the crop's rectangle out of it, so inside
+   * the crop only the place's own, finer forecast is drawn (the two never add up).
+   */
+  function addRegional(): void {
+    const wide = options.regionalGeoref;
+    if (!wide) return;
+    const wideBounds = L.latLngBounds(latLngOf(pixelToLatLon(wide, 0, 0)), latLngOf(pixelToLatLon(wide, wide.width, wide.height)));
+    const wideWM = wide.width * wide.pixelWidthM;
+    const wideHM = wide.height * wide.pixelHeightM;
+    const fw = (georef.width * georef.pixelWidthM) / wideWM;
+    const fh = (georef.height * georef.pixelHeightM) / wideHM;
+    const fx = (georef.westM - wide.westM) / wideWM;
+    const fy = (wide.northM - georef.northM) / wideHM;
+    // A mask layer's position in % places its own p% point on the box's p% point: p = offset / (1 - size).
+    const at = (offset: number, size: number) => `${((offset / (1 - size)) * 100).toFixed(4)}%`;
+    const mask = {
+      image: "linear-gradient(#000 0 0), linear-gradient(#000 0 0)",
+      size: `100% 100%, ${(fw * 100).toFixed(4)}% ${(fh * 100).toFixed(4)}%`,
+      position: `0 0, ${at(fx, fw)} ${at(fy, fh)}`,
+    };
+    for (const i of options.order) {
+      const url = options.frames[i]!.regionalUrl;
+      if (!url) continue;
+      const overlay = L.imageOverlay(url, wideBounds, { pane: "rain-regional", opacity: i === shown ? RAIN_OPACITY : 0, interactive: false, className: "rain-regional" });
+      overlay.addTo(map);
+      const style = overlay.getElement()!.style;
+      for (const prefix of ["-webkit-", ""]) {
+        style.setProperty(`${prefix}mask-image`, mask.image);
+        style.setProperty(`${prefix}mask-size`, mask.size);
+        style.setProperty(`${prefix}mask-position`, mask.position);
+        style.setProperty(`${prefix}mask-repeat`, "no-repeat");
+      }
+      style.setProperty("-webkit-mask-composite", "xor");
+      style.setProperty("mask-composite", "exclude");
+      regionalOverlays[i] = overlay;
+    }
   }
   map.attributionControl.addAttribution(options.credit);
 
@@ -146,13 +213,18 @@ export function createRadarLeaflet(options: {
     if (!basemap) return;
     const min = labelPopulation(map.getZoom());
     const view = map.getBounds().pad(0.1);
+    // Labels already placed (the asked-for place first), in screen pixels: a town whose label
+    // would overlap one of them is left out. Towns come most populous first, so the bigger wins.
+    const placed = [map.latLngToContainerPoint([place.lat, place.lon])];
+    const overlaps = (p: L.Point) => placed.some((q) => Math.abs(p.y - q.y) < 16 && Math.abs(p.x - q.x) < 96);
     let n = 0;
     for (const [name, lat, lon, population] of basemap.towns) {
       if (population < min) break;
       if (n >= 80) break;
       if (!view.contains([lat, lon]) || name === place.name) continue;
-      // The asked-for place's own label wins over a neighbour's drawn on top of it.
-      if (map.latLngToContainerPoint([lat, lon]).distanceTo(map.latLngToContainerPoint([place.lat, place.lon])) < 36) continue;
+      const at = map.latLngToContainerPoint([lat, lon]);
+      if (overlaps(at)) continue;
+      placed.push(at);
       n++;
       const dot = L.circleMarker([lat, lon], { pane: "labels", radius: 2.5, weight: 1, color: "#1b1f24", fillColor: "#fff", fillOpacity: 1, interactive: false });
       dot.bindTooltip(name, { permanent: true, direction: "right", className: "town-label", offset: [4, 0] });
@@ -169,13 +241,14 @@ export function createRadarLeaflet(options: {
   drawTowns();
   L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
 
-  let shown = -1;
   return {
     map,
     show(index: number) {
       if (index === shown) return;
       overlays[shown]?.setOpacity(0);
+      regionalOverlays[shown]?.setOpacity(0);
       overlays[index]?.setOpacity(RAIN_OPACITY);
+      regionalOverlays[index]?.setOpacity(RAIN_OPACITY);
       shown = index;
     },
     loaded: (i) => loadedFlags[i] ?? false,

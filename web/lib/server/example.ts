@@ -33,6 +33,8 @@ async function rewriteImages(platform: App.Platform | undefined, view: NowcastVi
           forecast: nowcast.frames.forecast.map((f) => ({ ...f, url: local(f.url) })),
         },
         animation: { ...nowcast.animation, url: local(nowcast.animation.url) },
+        // The regional view is for signed-in users: the example shows the place's crop alone.
+        regional: null,
       },
     },
   };

@@ -1,0 +1,52 @@
+import type { Georeference } from "./geo/georeference.js";
+import type { RadarFrame } from "./io/frame.js";
+
+/** The grid of `georef` with pixels `factor` times wider and taller (partial blocks at the east and south edges count whole). */
+export function coarserGrid(georef: Georeference, factor: number): Georeference {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`a coarsening factor is a whole number from 1, not ${factor}`);
+  return {
+    ...georef,
+    pixelWidthM: georef.pixelWidthM * factor,
+    pixelHeightM: georef.pixelHeightM * factor,
+    width: Math.ceil(georef.width / factor),
+    height: Math.ceil(georef.height / factor),
+  };
+}
+
+/** The smallest whole factor that brings the grid's longer side to at most `maxSidePx`. */
+export function coarseningFactor(georef: Pick<Georeference, "width" | "height">, maxSidePx: number): number {
+  return Math.max(1, Math.ceil(Math.max(georef.width, georef.height) / maxSidePx));
+}
+
+/**
+ * The frame on a grid `factor` times coarser: each block's value is the mean reflectivity factor
+ * (linear Z, not dBZ, so a block with one heavy cell keeps it as rain rather than averaging it
+ * away in decibels) over the block's pixels that have data; a block where fewer than half the
+ * pixels have data is no data (NaN), so the composite's edge stays where it is.
+ */
+export function coarsenFrame(frame: RadarFrame, factor: number): RadarFrame {
+  const georef = coarserGrid(frame.georef, factor);
+  const { width, height } = georef;
+  const sumZ = new Float64Array(width * height);
+  const valid = new Uint16Array(width * height);
+  const cells = new Uint16Array(width * height);
+  const src = frame.dbz;
+  for (let row = 0; row < frame.height; row++) {
+    const base = ((row / factor) | 0) * width;
+    const offset = row * frame.width;
+    for (let col = 0; col < frame.width; col++) {
+      const block = base + ((col / factor) | 0);
+      cells[block]!++;
+      const dbz = src[offset + col]!;
+      if (dbz !== dbz) continue;
+      sumZ[block]! += 10 ** (dbz / 10);
+      valid[block]!++;
+    }
+  }
+  const dbz = new Float32Array(width * height);
+  for (let i = 0; i < dbz.length; i++) {
+    const n = valid[i]!;
+    dbz[i] = n * 2 < cells[i]! ? NaN : 10 * Math.log10(sumZ[i]! / n);
+  }
+  return { ...frame, width, height, dbz, georef };
+}
