@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
-import { call, createUser, errorOf, tokenFor } from "./support/helpers";
+import { call, createUser, errorOf, ORIGIN, tokenFor } from "./support/helpers";
 
 describe("health", () => {
   it("200 with every binding checked", async () => {
@@ -79,12 +79,29 @@ describe("API docs", () => {
     expect(Object.keys(doc.components.schemas.LoginRequest?.properties ?? {})).toEqual(["email", "password"]);
   });
 
-  it("serves a readable docs page without a token", async () => {
+  it("/api/docs is the site's page, without a token: the site's frame and CSP, the curl quick start, the reference's place", async () => {
     const res = await call("/api/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
+    // The site's CSP (SvelteKit's, with a nonce), not the API's, which allows no script at all.
+    expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-[^']+'/);
     const html = await res.text();
-    expect(html).toContain("/api/auth/login");
-    expect(html).toContain("Sign in with email and password");
+    expect(html).toMatch(/<header[^>]*><a class="brand[^"]*" href="\/">Nowcast Edge<\/a>/);
+    expect(html).toContain('<nav aria-label="Main"');
+    expect(html).toContain("<footer");
+    // The favicon, relative to /api/docs: /favicon.svg.
+    expect(new URL(/<link rel="icon" href="([^"]+)"/.exec(html)![1]!, `${ORIGIN}/api/docs`).pathname).toBe("/favicon.svg");
+    expect(html).toContain(`curl -s -X POST ${ORIGIN}/api/auth/login`);
+    expect(html).toContain(`${ORIGIN}/api/places?q=Helsnki`);
+    expect(html).toContain(`${ORIGIN}/api/nowcast?place=Helsinki&amp;tz=Europe/Helsinki`);
+    expect(html).toContain('data-testid="api-reference"');
+    expect(html).not.toMatch(/npm run|\bbench/i);
+  });
+
+  it("the OpenAPI document the reference shows holds no developer notes, and /api/docs is nothing in it", async () => {
+    const doc = await (await call("/api/openapi.json")).text();
+    expect(doc).not.toMatch(/npm run|bench:|`npm/i);
+    expect(JSON.parse(doc).paths["/api/docs"]).toBeUndefined();
+    expect(JSON.parse(doc).paths["/api/ping"].get.description).toBeUndefined();
   });
 });

@@ -11,7 +11,8 @@ import { build, files, version } from "$service-worker";
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const SHELL = `shell-${version}`;
 const LAST = "last-nowcast";
-const SHELL_FILES = [...build, ...files];
+// The API reference's library (1 MB, web/lib/api-docs.ts) is no part of the app's shell: fetched when /api/docs asks for it.
+const SHELL_FILES = [...build.filter((file) => !file.includes("/redoc.standalone.")), ...files];
 
 sw.addEventListener("install", (event) => {
   // One by one: a file that cannot be fetched (one the server keeps to signed-in users) must

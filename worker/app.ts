@@ -1,7 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import { renderApiDocs } from "./api-docs-page";
 import { requireAuth, requireRole } from "./auth/middleware";
 import * as schema from "./db/schema";
 import type { AppEnv } from "./env";
@@ -37,8 +36,8 @@ import { publicRouteMatcher } from "./security/public-routes";
 import { requestBodyLimit } from "./security/body-limit";
 import { csrfGuard } from "./security/csrf";
 
-/** The API's own description; every other route's openness is what it declares (`security: []`). */
-const DOC_PATHS = new Set(["/api/openapi.json", "/api/docs"]);
+/** The API's own description (its reader, /api/docs, is a page of the site); every other route's openness is what it declares (`security: []`). */
+const DOC_PATH = "/api/openapi.json";
 
 const openApiConfig = {
   openapi: "3.1.0",
@@ -67,7 +66,7 @@ export function createApp() {
     await next();
   });
   const isPublic = publicRouteMatcher(() => app.getOpenAPI31Document(openApiConfig));
-  app.use("*", (c, next) => (DOC_PATHS.has(c.req.path) || isPublic(c.req.method, c.req.path) ? next() : requireAuth(c, next)));
+  app.use("*", (c, next) => (c.req.path === DOC_PATH || isPublic(c.req.method, c.req.path) ? next() : requireAuth(c, next)));
   app.use("/admin/*", requireRole("admin"));
 
   app.route("/", healthRoutes);
@@ -101,7 +100,6 @@ export function createApp() {
     bearerFormat: "JWT",
   });
   app.doc31("/openapi.json", openApiConfig);
-  app.get("/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(openApiConfig))));
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((thrown, c) => {

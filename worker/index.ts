@@ -15,8 +15,11 @@ export { EtlWorkflow } from "./etl/workflow";
 
 const api = createApp();
 
+/** The one page under /api: the API reference, a page of the site (web/routes/api/docs) in the site's frame. */
+const SITE_PAGES_UNDER_API = new Set(["/api/docs"]);
+
 function isApiPath(pathname: string): boolean {
-  return pathname === "/api" || pathname.startsWith("/api/");
+  return (pathname === "/api" || pathname.startsWith("/api/")) && !SITE_PAGES_UNDER_API.has(pathname);
 }
 
 export default {
