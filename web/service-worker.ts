@@ -6,7 +6,10 @@
 // static files) is cached at install, so the app opens offline; pages are fetched from the
 // network first, and the last nowcast page seen, with its radar images, is kept to be shown
 // when the network is gone. API calls other than nowcast images are never cached.
+// It also checks the saved places for rain while the installed app is closed, when the browser
+// wakes it with a periodic background sync (see $lib/rain-alerts; there is no Web Push).
 import { build, files, version } from "$service-worker";
+import { checkSavedPlaces, placeUrl, SYNC_TAG } from "$lib/rain-alerts";
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const SHELL = `shell-${version}`;
@@ -70,4 +73,47 @@ sw.addEventListener("fetch", (event) => {
       })(),
     );
   }
+});
+
+/** A periodic background sync's event (not in TypeScript's worker library yet). */
+interface PeriodicSyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+// The browser wakes the closed app: the same check, rule and "already told" set as the open page's.
+sw.addEventListener("periodicsync", (event) => {
+  const sync = event as PeriodicSyncEvent;
+  if (sync.tag !== SYNC_TAG) return;
+  sync.waitUntil(
+    checkSavedPlaces((title, options) => sw.registration.showNotification(title, options)).catch((error: unknown) => {
+      console.warn("rain alerts: the background check failed", error);
+    }),
+  );
+});
+
+// A rain alert opens (or focuses) the place's nowcast.
+sw.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const place = (event.notification.data as { place?: unknown } | null)?.place;
+  const url = new URL(typeof place === "string" ? placeUrl(place) : "/app", sw.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const same = windows.find((w) => w.url === url);
+      if (same) {
+        await same.focus();
+        return;
+      }
+      const other = windows.find((w) => new URL(w.url).origin === sw.location.origin);
+      if (other) {
+        try {
+          const focused = await other.focus();
+          if (await focused.navigate(url)) return;
+        } catch {
+          // Not this service worker's client, or it went away: open a new window instead.
+        }
+      }
+      await sw.clients.openWindow(url);
+    })(),
+  );
 });
