@@ -31,6 +31,11 @@ export function coarsenFrame(frame: RadarFrame, factor: number): RadarFrame {
   const valid = new Uint16Array(width * height);
   const cells = new Uint16Array(width * height);
   const src = frame.dbz;
+  // Z = 10^(dBZ/10) for most pixels is the dry floor's: one exp for all of them (exp per pixel
+  // per pixel took 48 ms of an FMI frame; this, 20 ms).
+  const DBZ_TO_LN_Z = Math.LN10 / 10;
+  let lastDbz = NaN;
+  let lastZ = 0;
   for (let row = 0; row < frame.height; row++) {
     const base = ((row / factor) | 0) * width;
     const offset = row * frame.width;
@@ -39,7 +44,11 @@ export function coarsenFrame(frame: RadarFrame, factor: number): RadarFrame {
       cells[block]!++;
       const dbz = src[offset + col]!;
       if (dbz !== dbz) continue;
-      sumZ[block]! += 10 ** (dbz / 10);
+      if (dbz !== lastDbz) {
+        lastDbz = dbz;
+        lastZ = Math.exp(dbz * DBZ_TO_LN_Z);
+      }
+      sumZ[block]! += lastZ;
       valid[block]!++;
     }
   }
