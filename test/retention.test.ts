@@ -8,6 +8,7 @@ import worker from "../worker/index";
 import { CRON_RETENTION } from "../worker/jobs/cron";
 import { locationForPlace } from "../worker/nowcast/locations";
 import { gazetteer } from "../worker/places/gazetteer";
+import { decodeFrame, writeLatest } from "../worker/radar/frame-store";
 import { runRetention } from "../worker/retention/run";
 import { bearer, call, createUser, db, r2Keys } from "./support/helpers";
 import { tokenFor } from "./support/helpers";
@@ -19,6 +20,12 @@ beforeAll(async () => {
 });
 
 const DAY_MS = 86_400_000;
+
+// A second source whose archive has its own clock: KNMI's newest frame is in 2010.
+const KNMI_FRAME = Object.values(
+  import.meta.glob<string>("../../shared/data/radar/knmi/20100826/RAD_NL25_RAP_5min_201008260000.h5", { query: "?url&inline", import: "default", eager: true }),
+)[0]!;
+const bytesOf = (dataUrl: string) => Uint8Array.from(atob(dataUrl.slice(dataUrl.indexOf(",") + 1)), (c) => c.charCodeAt(0));
 
 const keysUnder = r2Keys;
 
@@ -45,6 +52,11 @@ describe("retention", () => {
     await env.FRAMES.put(`observed/fmi/201609281600/${replaced.locationId}.png`, new Uint8Array([1, 2, 3]));
     // A regional view of that frame, which no kept nowcast links to either.
     await env.FRAMES.put("regional/fmi/201609281600/forecast-01.png", new Uint8Array([1, 2, 3]));
+    // KNMI's newest frame (2010-08-26 00:00) is years before FMI's: it holds back only its own
+    // source's images. Its observed image of 22:55 the day before is out of its hour, 23:30 in it.
+    await writeLatest(env, await decodeFrame("knmi", bytesOf(KNMI_FRAME)));
+    await env.FRAMES.put("observed/knmi/201008252255/1.png", new Uint8Array([1, 2, 3]));
+    await env.FRAMES.put("observed/knmi/201008252330/1.png", new Uint8Array([1, 2, 3]));
     // 12 forecast PNGs, the animation and the forecast record the verification reads.
     expect(await keysUnder(`nowcasts/${replaced.id}/`)).toHaveLength(14);
 
@@ -57,6 +69,7 @@ describe("retention", () => {
     expect(await keysUnder(`nowcasts/${current.id}/`)).toHaveLength(14);
     expect(await keysUnder("observed/fmi/201609281600/")).toEqual([]);
     expect(await keysUnder("regional/fmi/201609281600/")).toEqual([]);
+    expect(await keysUnder("observed/knmi/")).toEqual(["observed/knmi/201008252330/1.png"]);
     expect(report!.regionalImagesDeleted).toBeGreaterThanOrEqual(1);
 
     // Everything still served answers: the old but in-use nowcast's oldest observed frame (17:00) too, and its regional view.
@@ -67,6 +80,7 @@ describe("retention", () => {
     for (const link of stillServed.nowcast.frames.observed) expect((await call(link.url, auth)).status).toBe(200);
     const { regional } = stillServed.nowcast;
     for (const link of [...regional.frames.observed, ...regional.frames.forecast]) expect((await call(link.url, auth)).status, link.url).toBe(200);
+    await env.CACHE.delete("radar:knmi:latest");
   }, 60_000); // three model runs with their images: seconds each on a loaded machine
 
   it("folds old request records into daily counts per location, then deletes them; the warm-up's window is never pruned", async () => {

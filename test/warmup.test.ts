@@ -9,6 +9,7 @@ import { consumeJobs } from "../worker/jobs/queue";
 import { workloads } from "../worker/jobs/queues";
 import { readCachedNowcast } from "../worker/nowcast/cache";
 import { locationForPlace } from "../worker/nowcast/locations";
+import { frameWarmSet } from "../worker/nowcast/warmup";
 import { gazetteer } from "../worker/places/gazetteer";
 import { bearer, call, createUser, db, tokenFor, until } from "./support/helpers";
 import { pinNewestFrame, seedRadar } from "./support/radar";
@@ -172,7 +173,7 @@ describe("overlapping warm-up crons", () => {
 });
 
 describe("warm at every frame", () => {
-  it("when ingest stores a newer frame, the popular set is recomputed for it through the queue, once per frame", async () => {
+  it("when ingest stores a newer frame, the popular set and the places asked for since its ranking are recomputed for it through the queue, once per frame", async () => {
     // The popular set: two places requested far more than any other test's.
     const ids = await addHistory([["Joensuu", 60], ["Mikkeli", 55]]);
     await pinNewestFrame("201609281725");
@@ -181,6 +182,11 @@ describe("warm at every frame", () => {
     const hourly = await finishedRun(before);
     expect(hourly).toMatchObject({ planned: 2, done: 2, source: "history" });
     for (const id of ids) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(Date.parse("2016-09-28T17:25:00Z"));
+
+    // Asked for since the ranking: warmed at the next frame too, after the popular set.
+    const [risen] = await addHistory([["Kajaani", 3]]);
+    await db().update(requests).set({ requestedAt: new Date(Date.now() + 60_000) }).where(eq(requests.locationId, risen!));
+    expect(await frameWarmSet(env, db())).toEqual([...ids, risen]);
 
     // The source publishes 17:30 (not yet in R2); the 5-minute ingest lands it.
     await env.FRAMES.delete(radarFrameKey("fmi", new Date("2016-09-28T17:30:00Z")));
@@ -192,8 +198,8 @@ describe("warm at every frame", () => {
       const runs = await db().select().from(warmupRuns).where(eq(warmupRuns.source, "frame"));
       return runs.find((r) => r.finishedAt !== null);
     }, "the per-frame warm-up");
-    expect(frameRun).toMatchObject({ planned: 2, done: 2, failed: 0 });
-    for (const id of ids) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(Date.parse("2016-09-28T17:30:00Z"));
+    expect(frameRun).toMatchObject({ planned: 3, done: 3, failed: 0 });
+    for (const id of [...ids, risen!]) expect((await readCachedNowcast(env, id, "optical-flow"))?.radarTimeMs).toBe(Date.parse("2016-09-28T17:30:00Z"));
 
     // A run that finds nothing newer warms nothing.
     await runIngestCron(source.env({ INGEST_MAX_CATCHUP_FRAMES: "12" }));

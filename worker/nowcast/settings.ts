@@ -38,8 +38,9 @@ export function serviceNowMs(settings: NowcastSettings, newestFrameMs: number | 
 
 /**
  * The warm-up's configuration: the WARMUP_TOP_N most requested locations of the last
- * WARMUP_WINDOW_HOURS are the popular set (re-ranked hourly); with WARMUP_EVERY_FRAME they are
- * recomputed whenever ingest stores a newer frame (false: hourly only, the old behaviour).
+ * WARMUP_WINDOW_HOURS are the popular set (re-ranked hourly); with WARMUP_EVERY_FRAME they, and
+ * up to WARMUP_TOP_N places asked for since the ranking, are recomputed whenever ingest stores a
+ * newer frame (false: hourly only, the old behaviour).
  * WARMUP_LEASE_SECONDS bounds how long one warm-up holds its lease against overlapping crons.
  */
 export const warmupSettings = configSection(

@@ -107,23 +107,42 @@ export async function startWarmup(env: Env, scheduledAt: Date): Promise<{ runId:
   }
 }
 
-/** The popular set the last hourly warm-up ranked (empty before the first). */
-export async function popularSet(env: Env): Promise<number[]> {
-  const stored = await env.CACHE.get<{ locationIds: number[] }>(POPULAR_KEY, "json");
-  return stored?.locationIds ?? [];
+interface PopularSet {
+  locationIds: number[];
+  rankedAt: string;
+}
+
+/** The popular set the last hourly warm-up ranked (null before the first). */
+async function popularSet(env: Env): Promise<PopularSet | null> {
+  return env.CACHE.get<PopularSet>(POPULAR_KEY, "json");
 }
 
 /**
- * Ingest stored a newer frame: recompute the popular set through the warm-up queue, once per
- * frame (a lease per radar time), unless WARMUP_EVERY_FRAME is off.
+ * The locations a new frame warms: the popular set, then the places asked for since it was
+ * ranked that are not in it (at most WARMUP_TOP_N, the most asked first). So a place that turns
+ * popular between two hourly rankings is kept current from the next frame, not the next hour.
+ */
+export async function frameWarmSet(env: Env, db: Db): Promise<number[]> {
+  const popular = await popularSet(env);
+  if (!popular) return [];
+  const { topN } = warmupSettings(env);
+  const inSet = new Set(popular.locationIds);
+  const risen = (await mostRequested(db, new Date(popular.rankedAt), topN + inSet.size)).filter((id) => !inSet.has(id)).slice(0, topN);
+  return [...popular.locationIds, ...risen];
+}
+
+/**
+ * Ingest stored a newer frame: recompute the frame's warm set (frameWarmSet) through the
+ * warm-up queue, once per frame (a lease per radar time), unless WARMUP_EVERY_FRAME is off.
  */
 export async function warmForFrame(env: Env, obstime: Date): Promise<string | null> {
   if (!warmupSettings(env).everyFrame) return null;
-  const locationIds = await popularSet(env);
+  const db = drizzle(env.DB, { schema });
+  const locationIds = await frameWarmSet(env, db);
   if (!locationIds.length) return null;
   const runId = crypto.randomUUID();
   if (!(await acquireLease(env.DB, `warmup:frame:${obstime.toISOString()}`, runId, FRAME_LEASE_MS))) return null;
-  await fanOut(env, drizzle(env.DB, { schema }), locationIds, "frame", runId);
+  await fanOut(env, db, locationIds, "frame", runId);
   log("info", "per-frame warm-up started", { runId, planned: locationIds.length, radarTime: obstime.toISOString() });
   return runId;
 }

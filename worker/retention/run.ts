@@ -1,8 +1,8 @@
 // The daily retention run: storage stays bounded while nothing in use is deleted.
 //  - nowcasts older than the retention: their R2 images, then their D1 rows, except those KV
 //    serves now (their ids are in the cached entries' metadata);
-//  - observed-frame images and regional views older than every kept nowcast's observed hour (and
-//    the newest frame's);
+//  - per source, observed-frame images and regional views older than the observed hour of every
+//    kept nowcast of that source and of its newest frame;
 //  - request records older than the retention (whole UTC days, never inside the warm-up's
 //    window) folded into request_daily_counts and deleted, in one D1 batch;
 //  - raw composites older than RADAR_RETENTION_DAYS before their source's newest frame.
@@ -93,16 +93,22 @@ async function pruneNowcasts(env: Env, nowMs: number, report: RetentionReport): 
   }
   report.nowcastsKeptInUse = inUse.size;
 
-  // Observed-frame images: kept while a kept nowcast (or the newest frame's hour) shows them.
-  const [oldest] = await db.select({ radarTime: min(nowcasts.radarTime) }).from(nowcasts);
-  const latests = await latestRadars(env);
-  const starts = [oldest?.radarTime?.getTime(), ...latests.map((l) => l.obstime.getTime())].filter((t): t is number => t !== undefined);
-  const keepFrom = starts.length ? Math.min(...starts) - OBSERVED_HOUR_MS : nowMs;
-  const observed = await keysBefore(env, OBSERVED_PREFIX, keepFrom);
-  report.observedImagesDeleted = await deleteKeys(env, observed);
-  forgetObservedImages(observed);
-  // Regional views: a kept nowcast links to the view of its radar time.
-  report.regionalImagesDeleted = await deleteKeys(env, await keysBefore(env, REGIONAL_PREFIX, keepFrom));
+  // Observed-frame images and regional views, per source (each source's archive has its own
+  // clock): kept while a kept nowcast of that source, or its newest frame's hour, shows them.
+  const oldestBySource = new Map(
+    (await db.select({ source: nowcasts.source, radarTime: min(nowcasts.radarTime) }).from(nowcasts).groupBy(nowcasts.source)).map((row) => [
+      row.source,
+      row.radarTime?.getTime() ?? Infinity,
+    ]),
+  );
+  for (const latest of await latestRadars(env)) {
+    const keepFrom = Math.min(oldestBySource.get(latest.source) ?? Infinity, latest.obstime.getTime()) - OBSERVED_HOUR_MS;
+    const observed = await keysBefore(env, `${OBSERVED_PREFIX}${latest.source}/`, keepFrom);
+    report.observedImagesDeleted += await deleteKeys(env, observed);
+    forgetObservedImages(observed);
+    // A kept nowcast links to the regional view of its radar time.
+    report.regionalImagesDeleted += await deleteKeys(env, await keysBefore(env, `${REGIONAL_PREFIX}${latest.source}/`, keepFrom));
+  }
 }
 
 const AGGREGATE_SQL = `INSERT INTO request_daily_counts (day, location_id, requests, hits, stale, misses)
