@@ -91,6 +91,37 @@ describe("the regional view", () => {
     expect(keys.filter((k) => /observed-\d{2}\.png$/.test(k))).toHaveLength(12);
     expect(keys.filter((k) => /forecast-\d{2}\.png$/.test(k))).toHaveLength(12);
     expect(keys).toContain("regional/fmi/201609281755/view.json");
+    expect(keys).toContain("regional/fmi/201609281755/forecast-dbz.bin.gz");
+  });
+
+  it("fills a crop's forecast beyond its own reach from the regional forecast, so the forecast area shows the rain around it", async () => {
+    await call(`/api/regional/fmi/201609281755/forecast-12.png`, auth);
+    // beforeAll's Helsinki nowcast ran before the view existed; Espoo's (15 km west), after it.
+    const res = await call("/api/nowcast?place=Espoo", auth);
+    expect(res.status).toBe(200);
+    const espoo = (await res.json()) as Body;
+    const share = (image: { kind: Kind[] }, kind: Kind) => image.kind.filter((k) => k === kind).length / image.kind.length;
+    const before = await kinds(await call(body.nowcast.frames.forecast[11]!.url, auth));
+    const after = await kinds(await call(espoo.nowcast.frames.forecast[11]!.url, auth));
+    // An hour ahead, advection has left a fifth of the crop without data on its own ...
+    expect(share(before, "none")).toBeGreaterThan(0.15);
+    // ... and the regional forecast covers nearly all of it: as much rain as the view shows there.
+    expect(share(after, "none")).toBeLessThan(0.03);
+    const wide = espoo.nowcast.regional!.georef;
+    const crop = espoo.nowcast.georef;
+    const view = await kinds(await call(espoo.nowcast.regional!.frames.forecast[11]!.url, auth));
+    const x0 = Math.round((crop.westM - wide.westM) / wide.pixelWidthM);
+    const y0 = Math.round((wide.northM - crop.northM) / wide.pixelHeightM);
+    const side = Math.round((crop.width * crop.pixelWidthM) / wide.pixelWidthM);
+    let inside = 0, rain = 0;
+    view.kind.forEach((k, p) => {
+      const x = p % view.width, y = Math.floor(p / view.width);
+      if (x >= x0 && x < x0 + side && y >= y0 && y < y0 + side) {
+        inside++;
+        if (k === "rain") rain++;
+      }
+    });
+    expect(Math.abs(share(after, "rain") - rain / inside)).toBeLessThan(0.1);
   });
 
   it("refuses bad names, unknown sources, old times never drawn, and anonymous callers", async () => {

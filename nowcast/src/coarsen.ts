@@ -59,3 +59,36 @@ export function coarsenFrame(frame: RadarFrame, factor: number): RadarFrame {
   }
   return { ...frame, width, height, dbz, georef };
 }
+
+/**
+ * Fills the no-data pixels of `fine` (NaN) from the coarser grid's pixel that covers each, on
+ * the same projection: a forecast cropped to a small area has no data where advection brings
+ * in air from beyond the crop, and a forecast of the whole composite on a coarser grid has a
+ * value there. Pixels with data are left as they are. `coarseDbz(index)` reads the coarse
+ * field (NaN: no data), so it can stay in whatever compact form it is kept in. Returns how many
+ * pixels were filled.
+ */
+export function fillFromCoarser(fine: Float32Array, fineGeoref: Georeference, coarseGeoref: Georeference, coarseDbz: (index: number) => number): number {
+  if (fine.length !== fineGeoref.width * fineGeoref.height) throw new RangeError("the field's length must match its grid");
+  const colScale = fineGeoref.pixelWidthM / coarseGeoref.pixelWidthM;
+  const rowScale = fineGeoref.pixelHeightM / coarseGeoref.pixelHeightM;
+  // Position of the fine grid's first pixel centre on the coarse grid, in coarse pixels.
+  const col0 = (fineGeoref.westM - coarseGeoref.westM) / coarseGeoref.pixelWidthM + colScale / 2;
+  const row0 = (coarseGeoref.northM - fineGeoref.northM) / coarseGeoref.pixelHeightM + rowScale / 2;
+  let filled = 0;
+  for (let row = 0; row < fineGeoref.height; row++) {
+    const coarseRow = Math.floor(row0 + row * rowScale);
+    if (coarseRow < 0 || coarseRow >= coarseGeoref.height) continue;
+    const offset = row * fineGeoref.width;
+    for (let col = 0; col < fineGeoref.width; col++) {
+      if (fine[offset + col] === fine[offset + col]) continue;
+      const coarseCol = Math.floor(col0 + col * colScale);
+      if (coarseCol < 0 || coarseCol >= coarseGeoref.width) continue;
+      const value = coarseDbz(coarseRow * coarseGeoref.width + coarseCol);
+      if (value !== value) continue;
+      fine[offset + col] = value;
+      filled++;
+    }
+  }
+  return filled;
+}

@@ -16,7 +16,7 @@ export { projectionFromProj4 } from "./geo/proj4.js";
 export { contains, latLonToPixel, pixelToLatLon, subGrid } from "./geo/georeference.js";
 
 export { cropAround, cropWindow } from "./crop.js";
-export { coarsenFrame, coarserGrid, coarseningFactor } from "./coarsen.js";
+export { coarsenFrame, coarserGrid, coarseningFactor, fillFromCoarser } from "./coarsen.js";
 
 export {
   dbzToRainDecibels,

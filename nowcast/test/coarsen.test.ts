@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { coarsenFrame, coarserGrid, coarseningFactor, pixelToLatLon, type RadarFrame } from "../src/index.js";
+import { coarsenFrame, coarserGrid, coarseningFactor, cropAround, fillFromCoarser, pixelToLatLon, type RadarFrame } from "../src/index.js";
 import { eventFrames } from "./fixtures.js";
 
 let frame: RadarFrame;
@@ -53,5 +53,42 @@ describe("coarsenFrame", () => {
     expect(coarseningFactor({ width: 640, height: 500 }, 640)).toBe(1);
     expect(coarserGrid(frame.georef, 4).pixelWidthM).toBeCloseTo(frame.georef.pixelWidthM * 4, 6);
     expect(() => coarserGrid(frame.georef, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe("fillFromCoarser", () => {
+  it("fills a crop's no-data pixels from the coarse pixel that covers each, within the fine pixels' range there, and keeps the rest", () => {
+    const coarse = coarsenFrame(frame, 2);
+    const crop = cropAround(frame, 60.17, 24.94, 256);
+    // Blank the crop's east third, as advection from beyond the crop does to a forecast.
+    const blanked = Float32Array.from(crop.dbz);
+    for (let row = 0; row < 256; row++) blanked.fill(NaN, row * 256 + 170, row * 256 + 256);
+    const filled = fillFromCoarser(blanked, crop.georef, coarse.georef, (i) => coarse.dbz[i]!);
+    // Most blanked pixels are filled (Helsinki's crop reaches past the composite's edge in the south-east).
+    expect(filled).toBeGreaterThan(256 * 86 * 0.5);
+    expect(filled).toBeLessThanOrEqual(256 * 86);
+    let wet = 0;
+    for (let row = 0; row < 256; row++) {
+      for (let col = 0; col < 256; col++) {
+        const i = row * 256 + col;
+        if (col < 170) {
+          expect(Object.is(blanked[i], crop.dbz[i])).toBe(true);
+          continue;
+        }
+        const v = blanked[i]!;
+        if (v !== v) continue;
+        // A block mean in linear Z lies between its pixels' extremes: the filled value is within
+        // the range of the 2 x 2 block of the full composite the crop pixel lies in.
+        const x = crop.georef.westM - frame.georef.westM;
+        const fullCol = Math.round(x / frame.georef.pixelWidthM) + col;
+        const fullRow = Math.round((frame.georef.northM - crop.georef.northM) / frame.georef.pixelHeightM) + row;
+        const block = [0, 1].flatMap((dr) => [0, 1].map((dc) => frame.dbz[((fullRow & ~1) + dr) * frame.width + (fullCol & ~1) + dc]!)).filter((b) => b === b);
+        expect(v).toBeGreaterThanOrEqual(Math.min(...block) - 1e-3);
+        expect(v).toBeLessThanOrEqual(Math.max(...block) + 1e-3);
+        if (v >= 20) wet++;
+      }
+    }
+    // The filled area carries the frame's rain, not only its dry floor.
+    expect(wet).toBeGreaterThan(100);
   });
 });

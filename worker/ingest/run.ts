@@ -340,11 +340,12 @@ class IngestRun {
   /** Advances the newest-frame pointer, then writes the run's counters and refusals (one D1 batch). */
   async finish(): Promise<IngestRunReport> {
     const { env, source } = this;
-    // A newer frame: the popular places are recomputed for it now, not at the next hour.
+    // A newer frame: the regional view every nowcast of the frame links to (and fills its crop
+    // from) is drawn once, now, ...
     if (this.newest && (await advanceLatest(env, this.newest))) {
-      await warmForFrame(env, this.newest.obstime).catch((error) => log("error", "per-frame warm-up not started", { error: errorText(error) }));
-      // ... the regional view every nowcast of the frame links to is drawn once, now ...
       await ensureRegionalView(env, source.id, this.newest.obstime).catch((error) => log("error", "regional view not drawn", { error: errorText(error) }));
+      // ... the popular places are recomputed for it now, not at the next hour ...
+      await warmForFrame(env, this.newest.obstime).catch((error) => log("error", "per-frame warm-up not started", { error: errorText(error) }));
       // ... and the nowcasts whose hour it completes are scored (worker/verification).
       await requestVerification(env, source.id).catch((error) => log("error", "verification not requested", { error: errorText(error) }));
     }

@@ -12,6 +12,7 @@ import { loadFrameWindow, stamp, stepMinutesOf } from "../radar/frame-store";
 import { createRainClassifier, encodePng, RAIN_PALETTE } from "../render/index";
 import { forecastName, leadsAt, MOTION_FRAMES, observedFramesAt, observedName } from "./build";
 import { yieldToRequests } from "./cooperate";
+import { encodeForecastValues } from "./forecast-values";
 
 /** Longest side of the regional grid: FMI, KNMI and MeteoSwiss at 2 km, OPERA at 8 km, a few hundred kB of PNGs per frame. */
 export const REGIONAL_MAX_SIDE_PX = 640;
@@ -19,6 +20,8 @@ export const REGIONAL_MAX_SIDE_PX = 640;
 export const REGIONAL_PREFIX = "regional/";
 /** Written last: a view is complete once its manifest exists. */
 const MANIFEST_NAME = "view.json";
+/** The forecast's values (./regional-forecast.ts), which fill the places' crops beyond their own forecast. */
+export const FORECAST_VALUES_NAME = "forecast-dbz.bin.gz";
 
 /** The regional grid of a source's composite grid. */
 export function regionalGeoref(composite: Georeference): Georeference {
@@ -49,6 +52,22 @@ export function regionalLinks(source: string, radarTime: Date, composite: Georef
       forecast: Array.from({ length: leads }, (_, i) => ({ time: new Date(radarTime.getTime() + (i + 1) * stepMs).toISOString(), url: base + forecastName(i + 1) })),
     },
   };
+}
+
+export interface RegionalManifest {
+  source: string;
+  radarTime: string;
+  georef: Georeference;
+  /** The model the view's forecast ran. */
+  model: string;
+  leads: number;
+  images: string[];
+}
+
+/** The manifest of a stored view (null: not, or not yet, complete). */
+export async function regionalManifest(env: Env, source: string, radarTime: Date): Promise<RegionalManifest | null> {
+  const object = await env.FRAMES.get(regionalKey(source, radarTime, MANIFEST_NAME));
+  return object ? ((await object.json()) as RegionalManifest) : null;
 }
 
 export interface RegionalImage {
@@ -112,8 +131,11 @@ async function produceRegional(env: Env, source: string, radarTime: Date): Promi
   await yieldToRequests();
   const georef = observed[observed.length - 1]!.georef;
   const images = await renderRegional(source, georef, observed, frames);
-  await Promise.all(images.map((image) => env.FRAMES.put(regionalKey(source, radarTime, image.name), image.bytes, { httpMetadata: { contentType: "image/png" } })));
-  const manifest = { source, radarTime: radarTime.toISOString(), georef, model: config.defaultModel, images: images.map((i) => i.name) };
+  await Promise.all([
+    ...images.map((image) => env.FRAMES.put(regionalKey(source, radarTime, image.name), image.bytes, { httpMetadata: { contentType: "image/png" } })),
+    env.FRAMES.put(regionalKey(source, radarTime, FORECAST_VALUES_NAME), await encodeForecastValues(frames), { httpMetadata: { contentType: "application/gzip" } }),
+  ]);
+  const manifest: RegionalManifest = { source, radarTime: radarTime.toISOString(), georef, model: config.defaultModel, leads: frames.length, images: images.map((i) => i.name) };
   await env.FRAMES.put(regionalKey(source, radarTime, MANIFEST_NAME), JSON.stringify(manifest), { httpMetadata: { contentType: "application/json" } });
 }
 

@@ -20,6 +20,7 @@ import { saveNowcast, storedObservedImages } from "./store";
 import type { NowcastPayload } from "./payload";
 import { sentenceOf } from "./sentence";
 import { regionalLinks } from "./regional";
+import { fillBeyondForecast, regionalForecast } from "./regional-forecast";
 
 /** The newest frame of every source; none yet is a domain error (the route answers 503). */
 export async function requireLatestRadars(env: Env): Promise<LatestRadar[]> {
@@ -98,6 +99,14 @@ async function produce(
     const result = await inferEmbedded(config.defaultModel, input);
     inference = { result, backend: "embedded", fallback: { ...failed, to: "embedded", model: config.defaultModel } };
   }
+
+  // Beyond its own forecast (air advected in from outside the crop), the crop takes the regional
+  // view's forecast of the same model and frame, where ingest has drawn it.
+  const regional = await regionalForecast(env, latest.source, latest.obstime).catch((error) => {
+    log("warn", "regional forecast unreadable; the crop keeps its own", { source: latest.source, error: String(error) });
+    return null;
+  });
+  if (regional?.model === inference.result.model) fillBeyondForecast(inference.result.frames, past[past.length - 1]!.georef, regional);
 
   await yieldToRequests();
   const keys = observed.flatMap((f) => (f ? [observedImageKey(latest.source, f.obstime, location.id)] : []));
