@@ -32,6 +32,17 @@ async function kinds(res: Response): Promise<{ width: number; height: number; ki
   return { width: image.width, height: image.height, kind };
 }
 
+/** Whether pixel p of a regional image lies inside the crop's square. */
+function insideCrop(crop: Georeference, wide: Georeference): (p: number) => boolean {
+  const x0 = Math.round((crop.westM - wide.westM) / wide.pixelWidthM);
+  const y0 = Math.round((wide.northM - crop.northM) / wide.pixelHeightM);
+  const side = Math.round((crop.width * crop.pixelWidthM) / wide.pixelWidthM);
+  return (p) => {
+    const x = p % wide.width, y = Math.floor(p / wide.width);
+    return x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
+  };
+}
+
 let auth: RequestInit;
 let body: Body;
 beforeAll(async () => {
@@ -62,15 +73,11 @@ describe("the regional view", () => {
     ] as const) {
       const image = await kinds(await call(regionalUrl, auth));
       expect([image.width, image.height]).toEqual([wide.width, wide.height]);
-      const x0 = Math.round((crop.westM - wide.westM) / wide.pixelWidthM);
-      const y0 = Math.round((wide.northM - crop.northM) / wide.pixelHeightM);
-      const side = Math.round((crop.width * crop.pixelWidthM) / wide.pixelWidthM);
+      const within = insideCrop(crop, wide);
       let inside = 0, insideRain = 0, outsideRain = 0, none = 0;
       image.kind.forEach((k, p) => {
-        const x = p % image.width, y = Math.floor(p / image.width);
-        const within = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
         if (k === "none") none++;
-        if (within) {
+        if (within(p)) {
           inside++;
           if (k === "rain") insideRain++;
         } else if (k === "rain") outsideRain++;
@@ -110,13 +117,10 @@ describe("the regional view", () => {
     const wide = espoo.nowcast.regional!.georef;
     const crop = espoo.nowcast.georef;
     const view = await kinds(await call(espoo.nowcast.regional!.frames.forecast[11]!.url, auth));
-    const x0 = Math.round((crop.westM - wide.westM) / wide.pixelWidthM);
-    const y0 = Math.round((wide.northM - crop.northM) / wide.pixelHeightM);
-    const side = Math.round((crop.width * crop.pixelWidthM) / wide.pixelWidthM);
+    const within = insideCrop(crop, wide);
     let inside = 0, rain = 0;
     view.kind.forEach((k, p) => {
-      const x = p % view.width, y = Math.floor(p / view.width);
-      if (x >= x0 && x < x0 + side && y >= y0 && y < y0 + side) {
+      if (within(p)) {
         inside++;
         if (k === "rain") rain++;
       }

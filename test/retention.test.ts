@@ -12,7 +12,7 @@ import { decodeFrame, writeLatest } from "../worker/radar/frame-store";
 import { runRetention } from "../worker/retention/run";
 import { bearer, call, createUser, db, r2Keys } from "./support/helpers";
 import { tokenFor } from "./support/helpers";
-import { pinNewestFrame, RADAR_FILES } from "./support/radar";
+import { bytesOf, pinNewestFrame, RADAR_FILES } from "./support/radar";
 
 let auth: RequestInit;
 beforeAll(async () => {
@@ -25,7 +25,6 @@ const DAY_MS = 86_400_000;
 const KNMI_FRAME = Object.values(
   import.meta.glob<string>("../../shared/data/radar/knmi/20100826/RAD_NL25_RAP_5min_201008260000.h5", { query: "?url&inline", import: "default", eager: true }),
 )[0]!;
-const bytesOf = (dataUrl: string) => Uint8Array.from(atob(dataUrl.slice(dataUrl.indexOf(",") + 1)), (c) => c.charCodeAt(0));
 
 const keysUnder = r2Keys;
 

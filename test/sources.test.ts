@@ -8,7 +8,7 @@ import { requests } from "../worker/db/schema";
 import { sha256Hex } from "../worker/radar/checksum";
 import { decodeFrame, storeRawFrame } from "../worker/radar/frame-store";
 import { bearer, call, createUser, db, errorOf, tokenFor } from "./support/helpers";
-import { pinNewestFrame } from "./support/radar";
+import { bytesOf, pinNewestFrame } from "./support/radar";
 
 // Workers tests cannot read files: Vite inlines the newest frames of each event (three or four).
 const FILES = import.meta.glob<string>(
@@ -25,13 +25,6 @@ const SOURCE_OF = [
   [/AQC/, "mch"],
   [/EUOC/, "opera"],
 ] as const;
-
-function bytesOf(dataUrl: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 interface Body {
   nowcast: {

@@ -9,7 +9,8 @@ const COMPOSITES = import.meta.glob<string>(
   { query: "?url&inline", import: "default", eager: true },
 );
 
-function bytesOf(dataUrl: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a file Vite inlined as a data URL (`?url&inline`): Workers tests cannot read files. */
+export function bytesOf(dataUrl: string): Uint8Array<ArrayBuffer> {
   const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -4,8 +4,10 @@
 // the map's forecast area shows the rain the regional view shows around it, not a grey band.
 import { fillFromCoarser, type Georeference } from "../../nowcast/src/index";
 import type { Env } from "../env";
+import { stepMinutesOf } from "../radar/frame-store";
+import { leadsAt } from "./build";
 import { dbzOfByte, decodeForecastValues } from "./forecast-values";
-import { FORECAST_VALUES_NAME, regionalKey, regionalManifest } from "./regional";
+import { FORECAST_VALUES_NAME, forecastValuesMetadata, regionalGeoref, regionalKey } from "./regional";
 
 export interface RegionalForecast {
   georef: Georeference;
@@ -17,16 +19,19 @@ export interface RegionalForecast {
 // The newest view per source in this isolate: every place of that frame fills from it.
 const recent = new Map<string, { key: string; view: Promise<RegionalForecast | null> }>();
 
-/** The regional forecast of a source's frame, when its view is stored (null otherwise, not remembered). */
-export function regionalForecast(env: Env, source: string, radarTime: Date): Promise<RegionalForecast | null> {
+/**
+ * The regional forecast of a source's frame (`composite`: the source's full grid), when its view
+ * is stored; null otherwise, and not remembered.
+ */
+export function regionalForecast(env: Env, source: string, radarTime: Date, composite: Georeference): Promise<RegionalForecast | null> {
   const key = regionalKey(source, radarTime, FORECAST_VALUES_NAME);
   const held = recent.get(source);
   if (held?.key === key) return held.view;
   const view = (async () => {
-    const manifest = await regionalManifest(env, source, radarTime);
-    const object = manifest ? await env.FRAMES.get(key) : null;
-    if (!manifest || !object) return null;
-    return { georef: manifest.georef, model: manifest.model, leads: await decodeForecastValues(object.body, manifest.leads) };
+    const object = await env.FRAMES.get(key);
+    if (!object) return null;
+    const { model } = forecastValuesMetadata.parse(object.customMetadata);
+    return { georef: regionalGeoref(composite), model, leads: await decodeForecastValues(object.body, leadsAt(stepMinutesOf(source))) };
   })();
   recent.set(source, { key, view });
   // A view not there yet (or unreadable) is asked for again next time.

@@ -4,6 +4,7 @@
 // map can show rain far beyond the place's 256 km crop (rain coming from far away) at no cost
 // per place. The crop stays the product at the place: the map draws it over this view.
 import { coarsenFrame, coarserGrid, coarseningFactor, type Georeference, type RadarFrame, zrForSource } from "../../nowcast/src/index";
+import { z } from "zod";
 import { DomainError } from "../domain-error";
 import type { Env } from "../env";
 import { inferenceConfig, routeModel } from "../inference/config";
@@ -22,6 +23,8 @@ export const REGIONAL_PREFIX = "regional/";
 const MANIFEST_NAME = "view.json";
 /** The forecast's values (./regional-forecast.ts), which fill the places' crops beyond their own forecast. */
 export const FORECAST_VALUES_NAME = "forecast-dbz.bin.gz";
+/** R2 custom metadata of the forecast's values: the model that ran it. */
+export const forecastValuesMetadata = z.object({ model: z.string().min(1) });
 
 /** The regional grid of a source's composite grid. */
 export function regionalGeoref(composite: Georeference): Georeference {
@@ -52,22 +55,6 @@ export function regionalLinks(source: string, radarTime: Date, composite: Georef
       forecast: Array.from({ length: leads }, (_, i) => ({ time: new Date(radarTime.getTime() + (i + 1) * stepMs).toISOString(), url: base + forecastName(i + 1) })),
     },
   };
-}
-
-export interface RegionalManifest {
-  source: string;
-  radarTime: string;
-  georef: Georeference;
-  /** The model the view's forecast ran. */
-  model: string;
-  leads: number;
-  images: string[];
-}
-
-/** The manifest of a stored view (null: not, or not yet, complete). */
-export async function regionalManifest(env: Env, source: string, radarTime: Date): Promise<RegionalManifest | null> {
-  const object = await env.FRAMES.get(regionalKey(source, radarTime, MANIFEST_NAME));
-  return object ? ((await object.json()) as RegionalManifest) : null;
 }
 
 export interface RegionalImage {
@@ -133,9 +120,12 @@ async function produceRegional(env: Env, source: string, radarTime: Date): Promi
   const images = await renderRegional(source, georef, observed, frames);
   await Promise.all([
     ...images.map((image) => env.FRAMES.put(regionalKey(source, radarTime, image.name), image.bytes, { httpMetadata: { contentType: "image/png" } })),
-    env.FRAMES.put(regionalKey(source, radarTime, FORECAST_VALUES_NAME), await encodeForecastValues(frames), { httpMetadata: { contentType: "application/gzip" } }),
+    env.FRAMES.put(regionalKey(source, radarTime, FORECAST_VALUES_NAME), await encodeForecastValues(frames), {
+      httpMetadata: { contentType: "application/gzip" },
+      customMetadata: { model: config.defaultModel } satisfies z.infer<typeof forecastValuesMetadata>,
+    }),
   ]);
-  const manifest: RegionalManifest = { source, radarTime: radarTime.toISOString(), georef, model: config.defaultModel, leads: frames.length, images: images.map((i) => i.name) };
+  const manifest = { source, radarTime: radarTime.toISOString(), georef, model: config.defaultModel, images: images.map((i) => i.name) };
   await env.FRAMES.put(regionalKey(source, radarTime, MANIFEST_NAME), JSON.stringify(manifest), { httpMetadata: { contentType: "application/json" } });
 }
 

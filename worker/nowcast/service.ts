@@ -102,7 +102,7 @@ async function produce(
 
   // Beyond its own forecast (air advected in from outside the crop), the crop takes the regional
   // view's forecast of the same model and frame, where ingest has drawn it.
-  const regional = await regionalForecast(env, latest.source, latest.obstime).catch((error) => {
+  const regional = await regionalForecast(env, latest.source, latest.obstime, latest.georef).catch((error) => {
     log("warn", "regional forecast unreadable; the crop keeps its own", { source: latest.source, error: String(error) });
     return null;
   });
