@@ -218,13 +218,28 @@ function periodicSync(registration: ServiceWorkerRegistration): PeriodicSyncMana
 }
 
 /**
+ * The service worker's registration once its worker is active (a sync and showNotification need
+ * one). On a first visit the worker is registered at the page's load and then installs, so it is
+ * waited for, up to a bound; undefined where there is none by then.
+ */
+export async function activeRegistration(timeoutMs = 20_000): Promise<ServiceWorkerRegistration | undefined> {
+  if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const none = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+  try {
+    return await Promise.race([navigator.serviceWorker.ready, none]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Asks the browser to wake the app for background checks. "unsupported": the browser has no
  * periodic sync (or no service worker); "not-allowed": it has, but does not allow it for this
  * site (Chromium allows it only for an installed app).
  */
 export async function startBackgroundChecks(): Promise<"registered" | "unsupported" | "not-allowed"> {
-  // A sync needs an active worker: one still installing (the first visit) is waited for.
-  const registration = (await navigator.serviceWorker?.getRegistration()) ? await navigator.serviceWorker.ready : undefined;
+  const registration = await activeRegistration();
   const sync = registration ? periodicSync(registration) : null;
   if (!sync) return "unsupported";
   const state = await navigator.permissions
