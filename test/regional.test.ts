@@ -1,10 +1,12 @@
 // The regional view: the whole FMI composite around a nowcast's crop, observed and forecast, at
 // the nowcast's radar time, on real frames of 2016-09-28.
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Georeference } from "../nowcast/src/index";
+import { dbzToRainRate, latLonToPixel, zrForSource, type Georeference } from "../nowcast/src/index";
+import { nowcastResponseSchema } from "../worker/nowcast/payload";
 import { NO_DATA_INDEX, RAIN_PALETTE } from "../worker/render/colour-scale";
-import { bearer, call, createUser, r2Keys, tokenFor } from "./support/helpers";
+import { bearer, call, createUser, r2Keys, tokenFor, until } from "./support/helpers";
 import { pinNewestFrame } from "./support/radar";
 
 interface Links {
@@ -98,13 +100,14 @@ describe("the regional view", () => {
     expect(keys.filter((k) => /observed-\d{2}\.png$/.test(k))).toHaveLength(12);
     expect(keys.filter((k) => /forecast-\d{2}\.png$/.test(k))).toHaveLength(12);
     expect(keys).toContain("regional/fmi/201609281755/view.json");
-    expect(keys).toContain("regional/fmi/201609281755/forecast-dbz.bin.gz");
+    expect(keys).toContain("regional/fmi/201609281755/dbz.bin.gz");
   });
 
   it("fills a crop's forecast beyond its own reach from the regional forecast, so the forecast area shows the rain around it", async () => {
     await call(`/api/regional/fmi/201609281755/forecast-12.png`, auth);
-    // beforeAll's Helsinki nowcast ran before the view existed; Espoo's (15 km west), after it.
-    const res = await call("/api/nowcast?place=Espoo", auth);
+    // beforeAll's Helsinki nowcast ran before the view existed; Espoo's (15 km west), after it
+    // (fresh: its own run, not the regional answer a place with no nowcast gets at once).
+    const res = await call("/api/nowcast?place=Espoo&fresh=1", auth);
     expect(res.status).toBe(200);
     const espoo = (await res.json()) as Body;
     const share = (image: { kind: Kind[] }, kind: Kind) => image.kind.filter((k) => k === kind).length / image.kind.length;
@@ -126,6 +129,61 @@ describe("the regional view", () => {
       }
     });
     expect(Math.abs(share(after, "rain") - rain / inside)).toBeLessThan(0.1);
+  });
+
+  it("answers a place with no nowcast of its own at once from the regional forecast, then with its own", async () => {
+    await call(`/api/regional/fmi/201609281755/forecast-12.png`, auth);
+    const res = await call("/api/nowcast?place=Porvoo", auth);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBe("HIT");
+    const json = await res.json();
+    const answer = nowcastResponseSchema.parse(json);
+    expect(answer.cache.reason).toBe("regional");
+    expect(answer.cache.behindSeconds).toBe(0);
+    const { nowcast } = answer;
+    // Its map is the regional view: the whole grid, the view's own images, no GIF.
+    expect([nowcast.georef.width, nowcast.georef.height]).toEqual([380, 613]);
+    expect(nowcast.frames.forecast.map((f) => f.url)).toEqual(Array.from({ length: 12 }, (_, i) => `/api/regional/fmi/201609281755/forecast-${String(i + 1).padStart(2, "0")}.png`));
+    expect(nowcast.frames.observed).toHaveLength(12);
+    expect(nowcast.frames.observed.at(-1)!.time).toBe("2016-09-28T17:55:00.000Z");
+    expect(nowcast.animation.url).toBeNull();
+    expect(nowcast.neighbourhoodKm).toBe(6);
+
+    // The series is the stored values' rain rate averaged over the 3 x 3 pixels (6 km) at the place.
+    const object = await env.FRAMES.get("regional/fmi/201609281755/dbz.bin.gz");
+    const bytes = new Uint8Array(await new Response(object!.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+    const wide = nowcast.georef;
+    const size = wide.width * wide.height;
+    expect(bytes.length).toBe(13 * size);
+    const { x, y } = latLonToPixel(wide, nowcast.location.lat, nowcast.location.lon);
+    const zr = zrForSource("fmi");
+    const expected = Array.from({ length: 13 }, (_, field) => {
+      let sum = 0, n = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const byte = bytes[field * size + (Math.floor(y) + dy) * wide.width + Math.floor(x) + dx]!;
+          if (byte === 255) continue;
+          const dbz = byte / 2 - 32;
+          sum += dbz <= -32 ? 0 : dbzToRainRate(dbz, zr);
+          n++;
+        }
+      return n >= 5 ? sum / n : null;
+    });
+    expect(nowcast.series).toHaveLength(13);
+    nowcast.series.forEach((point, k) => {
+      if (expected[k] === null) expect(point.mmPerHour).toBeNull();
+      else expect(point.mmPerHour!).toBeCloseTo(expected[k]!, 1);
+    });
+    // Rain at Porvoo in that hour, so the comparison is of rain, not of zeros.
+    expect(Math.max(...expected.map((v) => v ?? 0))).toBeGreaterThan(0.1);
+
+    // Its own nowcast runs meanwhile: soon a hit on the 1 km crop.
+    const own = await until(async () => {
+      const again = await call("/api/nowcast?place=Porvoo", auth);
+      const body = (await again.json()) as { cache: { reason: string }; nowcast: { georef: Georeference } };
+      return body.cache.reason === "hit" ? body : null;
+    }, "Porvoo's own nowcast");
+    expect([own.nowcast.georef.width, own.nowcast.georef.height]).toEqual([256, 256]);
   });
 
   it("refuses bad names, unknown sources, old times never drawn, and anonymous callers", async () => {

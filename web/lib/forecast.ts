@@ -93,6 +93,8 @@ export function cacheWords(response: NowcastResponse): string {
       return "Served from the cache";
     case "current":
       return "Already computed from the newest radar frame";
+    case "regional":
+      return `From the newest radar frame's forecast of the whole radar area, at ${Math.round(response.nowcast.georef.pixelWidthM / 1000)} km detail; this place's own finer forecast is being computed, reload in a moment`;
     case "revalidating":
       return "One radar frame behind: being updated now, reload in a moment";
     case "miss":

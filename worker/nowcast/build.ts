@@ -100,39 +100,18 @@ function meanMotion(result: { motion?: { u: Float32Array; v: Float32Array } }) {
   return n ? { meanUPxPerStep: Math.round((su / n) * 1000) / 1000, meanVPxPerStep: Math.round((sv / n) * 1000) / 1000 } : null;
 }
 
-function radarCredit(id: string, coverageOutline: [number, number][]): NowcastPayload["radar"] {
+export function radarCredit(id: string, coverageOutline: [number, number][]): NowcastPayload["radar"] {
   const { name, credit, licence, stepMinutes, quantity } = radarSource(id);
   return { id, name, credit, licence, stepMinutes, quantity, coverageOutline };
 }
 
-export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> {
-  const { id, location, result } = input;
-  const slots = input.observed.flatMap((frame, slot) => (frame ? [{ frame, slot }] : []));
-  const analysis = input.observed[input.observed.length - 1];
-  if (!analysis) throw new RangeError("the newest observed frame is required");
+/** What a nowcast says at its place, from the analysis and the model's result on one grid. No I/O. */
+export function placeForecast(analysis: RadarFrame, result: InferenceResult, location: IndexedLocation, radarTime: Date) {
   const kmPerPx = analysis.georef.pixelWidthM / 1000;
   const point = pointForecast(analysis, result, location.lat, location.lon, { radiusPx: pointRadiusPx(kmPerPx) });
-  const events = rainEvents(point, RAIN_THRESHOLD_MM_PER_HOUR);
-  const t0 = input.radarTime.getTime();
+  const found = rainEvents(point, RAIN_THRESHOLD_MM_PER_HOUR);
+  const t0 = radarTime.getTime();
   const at = (minutes: number | null) => (minutes === null ? null : iso(t0 + minutes * 60_000));
-
-  const observedKeys = slots.map(({ frame }) => observedImageKey(input.source, frame.obstime, location.id));
-  const rendered = await renderImages(
-    input.source,
-    analysis.width,
-    analysis.height,
-    slots.map(({ frame }) => frame.dbz),
-    result.frames,
-    latLonToPixel(analysis.georef, location.lat, location.lon),
-    observedKeys.map((key) => !input.storedObservedKeys.has(key)),
-  );
-  const images: StoredImage[] = [
-    ...rendered.forecastPngs.map((bytes, i) => ({ key: assetKey(id, forecastName(i + 1)), bytes, contentType: "image/png" })),
-    { key: assetKey(id, ANIMATION_NAME), bytes: rendered.gif, contentType: "image/gif" },
-  ];
-  const observedImages = rendered.observedPngs.flatMap((bytes, i) => (bytes ? [{ key: observedKeys[i]!, bytes, contentType: "image/png" }] : []));
-
-  const urlOf = (name: string) => `/api/nowcasts/${id}/${name}`;
   const probability = result.ensemble
     ? probabilitySeries(result.ensemble, result.width, result.height, point, t0, result.stepMinutes, result.ensemble.thresholdsMmPerHour[0]!)
     : null;
@@ -151,6 +130,46 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     mmPerHour: finiteOrNull(point.mmPerHour[k]!),
     dbz: finiteOrNull(point.dbz[k]!),
   }));
+  const events: NowcastPayload["events"] = {
+    thresholdMmPerHour: RAIN_THRESHOLD_MM_PER_HOUR,
+    startsInMinutes: found.startsInMinutes,
+    stopsInMinutes: found.stopsInMinutes,
+    peakMmPerHour: finiteOrNull(found.peakMmPerHour),
+    peakInMinutes: found.peakInMinutes,
+    startsAt: at(found.startsInMinutes),
+    stopsAt: at(found.stopsInMinutes),
+    peakAt: at(found.peakInMinutes),
+    // As at the radar time, minutes from then; the response's `summary` is said at the service's now.
+    summary: sentenceOf({ radarTime: radarTime.toISOString(), series, chance }, t0, null),
+  };
+  return { point, series, chance, events, probability, neighbourhoodKm: pointSquareKm(kmPerPx) };
+}
+
+export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> {
+  const { id, location, result } = input;
+  const slots = input.observed.flatMap((frame, slot) => (frame ? [{ frame, slot }] : []));
+  const analysis = input.observed[input.observed.length - 1];
+  if (!analysis) throw new RangeError("the newest observed frame is required");
+  const { point, series, chance, events, probability, neighbourhoodKm } = placeForecast(analysis, result, location, input.radarTime);
+  const t0 = input.radarTime.getTime();
+
+  const observedKeys = slots.map(({ frame }) => observedImageKey(input.source, frame.obstime, location.id));
+  const rendered = await renderImages(
+    input.source,
+    analysis.width,
+    analysis.height,
+    slots.map(({ frame }) => frame.dbz),
+    result.frames,
+    latLonToPixel(analysis.georef, location.lat, location.lon),
+    observedKeys.map((key) => !input.storedObservedKeys.has(key)),
+  );
+  const images: StoredImage[] = [
+    ...rendered.forecastPngs.map((bytes, i) => ({ key: assetKey(id, forecastName(i + 1)), bytes, contentType: "image/png" })),
+    { key: assetKey(id, ANIMATION_NAME), bytes: rendered.gif, contentType: "image/gif" },
+  ];
+  const observedImages = rendered.observedPngs.flatMap((bytes, i) => (bytes ? [{ key: observedKeys[i]!, bytes, contentType: "image/png" }] : []));
+
+  const urlOf = (name: string) => `/api/nowcasts/${id}/${name}`;
   const payload: NowcastPayload = {
     id,
     issuedAt: input.issuedAt.toISOString(),
@@ -161,22 +180,11 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     backend: input.backend,
     stepMinutes: result.stepMinutes,
     location,
-    neighbourhoodKm: pointSquareKm(kmPerPx),
+    neighbourhoodKm,
     georef: analysis.georef,
     series,
     chance,
-    events: {
-      thresholdMmPerHour: RAIN_THRESHOLD_MM_PER_HOUR,
-      startsInMinutes: events.startsInMinutes,
-      stopsInMinutes: events.stopsInMinutes,
-      peakMmPerHour: finiteOrNull(events.peakMmPerHour),
-      peakInMinutes: events.peakInMinutes,
-      startsAt: at(events.startsInMinutes),
-      stopsAt: at(events.stopsInMinutes),
-      peakAt: at(events.peakInMinutes),
-      // As at the radar time, minutes from then; the response's `summary` is said at the service's now.
-      summary: sentenceOf({ radarTime: input.radarTime.toISOString(), series, chance }, t0, null),
-    },
+    events,
     motion: meanMotion(result),
     frames: {
       observed: slots.map(({ frame, slot }) => ({ time: frame.obstime.toISOString(), url: urlOf(observedName(slot)) })),

@@ -86,7 +86,11 @@ export const nowcastPayloadSchema = z
         description:
           "The source's whole composite at the same times on a coarser grid (its longer side at most 640 pixels), observed and forecast: what the map shows around the crop, so rain can be seen coming from far away",
       }),
-    animation: z.object({ url: z.string(), frames: z.number().int(), frameDelayMs: z.number().int() }),
+    animation: z.object({
+      url: z.string().nullable().openapi({ description: "The GIF of the observed and forecast hour; null for a nowcast read off the regional forecast (its frames are the regional view's images)" }),
+      frames: z.number().int(),
+      frameDelayMs: z.number().int(),
+    }),
     legend: z.object({ url: z.string(), imageUrl: z.string() }),
     probability: z
       .object({
@@ -111,9 +115,11 @@ export type NowcastPayload = z.infer<typeof nowcastPayloadSchema>;
 
 export const cacheInfoSchema = z.object({
   status: z.enum(["HIT", "MISS", "STALE"]),
-  reason: z.enum(["hit", "current", "revalidating", "miss", "stale", "fresh", "fallback"]).openapi({
+  reason: z.enum(["hit", "current", "regional", "revalidating", "miss", "stale", "fresh", "fallback"]).openapi({
     description:
       "hit: cached and current; current (HIT): fresh=1 asked and the cached nowcast already starts from the newest radar frame; " +
+      "regional (HIT): the place had no current nowcast of its own, so it is read off the source's regional forecast of the newest frame " +
+      "(the whole composite, run once per frame, on its coarser grid; the map is the regional view) while its own is computed; " +
       "revalidating (STALE): at most NOWCAST_STALE_MAX_SECONDS behind the newest frame, served at once while it is recomputed; " +
       "miss, stale, fresh (MISS): computed for this request; " +
       "fallback (STALE): the backend failed and the last cached nowcast is served, older than the newest radar frame",

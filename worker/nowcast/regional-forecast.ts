@@ -10,13 +10,22 @@ import { dbzOfByte, decodeForecastValues } from "./forecast-values";
 import { FORECAST_VALUES_NAME, forecastValuesMetadata, regionalGeoref, regionalKey } from "./regional";
 
 export interface RegionalForecast {
+  source: string;
+  radarTime: Date;
+  /** When ingest stored it. */
+  computedAt: Date;
   georef: Georeference;
   model: string;
-  /** Quantized dBZ per lead (./forecast-values.ts). */
+  backend: string;
+  /** The observed hour's slots (00 = oldest) that have a frame, so a view image. */
+  observedSlots: number[];
+  /** Quantized dBZ (./forecast-values.ts) of the analysis, the newest observed frame. */
+  analysis: Uint8Array;
+  /** Quantized dBZ per lead. */
   leads: Uint8Array[];
 }
 
-// The newest view per source in this isolate: every place of that frame fills from it.
+// The newest view per source in this isolate: every place of that frame reads it.
 const recent = new Map<string, { key: string; view: Promise<RegionalForecast | null> }>();
 
 /**
@@ -30,8 +39,19 @@ export function regionalForecast(env: Env, source: string, radarTime: Date, comp
   const view = (async () => {
     const object = await env.FRAMES.get(key);
     if (!object) return null;
-    const { model } = forecastValuesMetadata.parse(object.customMetadata);
-    return { georef: regionalGeoref(composite), model, leads: await decodeForecastValues(object.body, leadsAt(stepMinutesOf(source))) };
+    const { model, backend, observedSlots } = forecastValuesMetadata.parse(object.customMetadata);
+    const [analysis, ...leads] = await decodeForecastValues(object.body, 1 + leadsAt(stepMinutesOf(source)));
+    return {
+      source,
+      radarTime,
+      computedAt: object.uploaded,
+      georef: regionalGeoref(composite),
+      model,
+      backend,
+      observedSlots: observedSlots.split(" ").map(Number),
+      analysis: analysis!,
+      leads,
+    };
   })();
   recent.set(source, { key, view });
   // A view not there yet (or unreadable) is asked for again next time.

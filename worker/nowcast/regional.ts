@@ -21,10 +21,18 @@ export const REGIONAL_MAX_SIDE_PX = 640;
 export const REGIONAL_PREFIX = "regional/";
 /** Written last: a view is complete once its manifest exists. */
 const MANIFEST_NAME = "view.json";
-/** The forecast's values (./regional-forecast.ts), which fill the places' crops beyond their own forecast. */
-export const FORECAST_VALUES_NAME = "forecast-dbz.bin.gz";
-/** R2 custom metadata of the forecast's values: the model that ran it. */
-export const forecastValuesMetadata = z.object({ model: z.string().min(1) });
+/**
+ * The view's values (./regional-forecast.ts): the analysis (the newest observed frame), then each
+ * lead. They fill the places' crops beyond their own forecast, and answer a place that has no
+ * nowcast of its own yet.
+ */
+export const FORECAST_VALUES_NAME = "dbz.bin.gz";
+/** R2 custom metadata of the values: the model and backend that ran the forecast, and the observed hour's slots that have a frame. */
+export const forecastValuesMetadata = z.object({
+  model: z.string().min(1),
+  backend: z.string().min(1),
+  observedSlots: z.string().regex(/^\d+( \d+)*$/),
+});
 
 /** The regional grid of a source's composite grid. */
 export function regionalGeoref(composite: Georeference): Georeference {
@@ -46,14 +54,16 @@ export interface RegionalLinks {
  * same time.
  */
 export function regionalLinks(source: string, radarTime: Date, composite: Georeference, observedSlots: readonly { slot: number; time: Date }[], leads: number): RegionalLinks {
+  return { georef: regionalGeoref(composite), frames: regionalFrameLinks(source, radarTime, observedSlots, leads) };
+}
+
+/** The view's image links: the observed hour's frames that exist (by slot), then the leads. */
+export function regionalFrameLinks(source: string, radarTime: Date, observedSlots: readonly { slot: number; time: Date }[], leads: number): RegionalLinks["frames"] {
   const base = `/api/regional/${source}/${stamp(radarTime)}/`;
   const stepMs = stepMinutesOf(source) * 60_000;
   return {
-    georef: regionalGeoref(composite),
-    frames: {
-      observed: observedSlots.map(({ slot, time }) => ({ time: time.toISOString(), url: base + observedName(slot) })),
-      forecast: Array.from({ length: leads }, (_, i) => ({ time: new Date(radarTime.getTime() + (i + 1) * stepMs).toISOString(), url: base + forecastName(i + 1) })),
-    },
+    observed: observedSlots.map(({ slot, time }) => ({ time: time.toISOString(), url: base + observedName(slot) })),
+    forecast: Array.from({ length: leads }, (_, i) => ({ time: new Date(radarTime.getTime() + (i + 1) * stepMs).toISOString(), url: base + forecastName(i + 1) })),
   };
 }
 
@@ -109,20 +119,26 @@ async function produceRegional(env: Env, source: string, radarTime: Date): Promi
   const config = inferenceConfig(env);
   const input = { past: past as RadarFrame[], leads: leadsAt(stepMinutes) };
   let frames: Float32Array[];
+  let backend: string;
   try {
-    frames = (await infer(config, routeModel(config, config.defaultModel), input)).result.frames;
+    ({ result: { frames }, backend } = await infer(config, routeModel(config, config.defaultModel), input));
   } catch (error) {
     if (!(error instanceof InferenceUnavailableError)) throw error;
     frames = (await inferEmbedded(config.defaultModel, input)).frames;
+    backend = "embedded";
   }
   await yieldToRequests();
   const georef = observed[observed.length - 1]!.georef;
   const images = await renderRegional(source, georef, observed, frames);
   await Promise.all([
     ...images.map((image) => env.FRAMES.put(regionalKey(source, radarTime, image.name), image.bytes, { httpMetadata: { contentType: "image/png" } })),
-    env.FRAMES.put(regionalKey(source, radarTime, FORECAST_VALUES_NAME), await encodeForecastValues(frames), {
+    env.FRAMES.put(regionalKey(source, radarTime, FORECAST_VALUES_NAME), await encodeForecastValues([past[past.length - 1]!.dbz, ...frames]), {
       httpMetadata: { contentType: "application/gzip" },
-      customMetadata: { model: config.defaultModel } satisfies z.infer<typeof forecastValuesMetadata>,
+      customMetadata: {
+        model: config.defaultModel,
+        backend,
+        observedSlots: observed.flatMap((frame, slot) => (frame ? [slot] : [])).join(" "),
+      } satisfies z.infer<typeof forecastValuesMetadata>,
     }),
   ]);
   const manifest = { source, radarTime: radarTime.toISOString(), georef, model: config.defaultModel, images: images.map((i) => i.name) };

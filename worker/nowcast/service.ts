@@ -21,6 +21,7 @@ import type { NowcastPayload } from "./payload";
 import { sentenceOf } from "./sentence";
 import { regionalLinks } from "./regional";
 import { fillBeyondForecast, regionalForecast } from "./regional-forecast";
+import { regionalNowcast } from "./regional-nowcast";
 
 /** The newest frame of every source; none yet is a domain error (the route answers 503). */
 export async function requireLatestRadars(env: Env): Promise<LatestRadar[]> {
@@ -132,6 +133,22 @@ async function produce(
   return { entry: await saveNowcast(env, db, built), fallback: inference.fallback };
 }
 
+/**
+ * The place's nowcast read off the regional forecast of the newest frame, when ingest has run it
+ * with this model; null otherwise. Not for the landing page's example, whose images must be the
+ * place's own.
+ */
+async function regionalAnswer(env: Env, latest: LatestRadar, location: IndexedLocation, model: string, query: NowcastQuery): Promise<CachedNowcast | null> {
+  if (query.siteInternal) return null;
+  const regional = await regionalForecast(env, latest.source, latest.obstime, latest.georef).catch((error) => {
+    log("warn", "regional forecast unreadable; the place waits for its own", { source: latest.source, error: String(error) });
+    return null;
+  });
+  if (regional?.model !== model) return null;
+  const payload = regionalNowcast({ id: crypto.randomUUID(), regional, location, coverageOutline: latest.outline, stepMinutes: stepMinutesOf(latest.source) });
+  return { json: JSON.stringify(payload), nowcastId: payload.id, source: latest.source, radarTimeMs: latest.obstime.getTime(), issuedAtMs: regional.computedAt.getTime() };
+}
+
 export interface NowcastQuery {
   lat: number;
   lon: number;
@@ -149,7 +166,7 @@ export interface NowcastQuery {
   model?: string | null;
 }
 
-export type CacheReason = "hit" | "current" | "revalidating" | "miss" | "stale" | "fresh" | "fallback";
+export type CacheReason = "hit" | "current" | "regional" | "revalidating" | "miss" | "stale" | "fresh" | "fallback";
 
 export interface ServedNowcast {
   body: string;
@@ -164,6 +181,7 @@ export interface ServedNowcast {
 const STATUS_OF: Record<CacheReason, ServedNowcast["cacheStatus"]> = {
   hit: "HIT",
   current: "HIT",
+  regional: "HIT",
   revalidating: "STALE",
   fallback: "STALE",
   miss: "MISS",
@@ -176,6 +194,9 @@ const STATUS_OF: Record<CacheReason, ServedNowcast["cacheStatus"]> = {
  *  - as new as the newest radar frame: served (HIT; with fresh=1, reason "current");
  *  - behind by at most NOWCAST_STALE_MAX_SECONDS of radar time: served at once (STALE,
  *    "revalidating") while one background run recomputes it;
+ *  - otherwise, where ingest has run the regional forecast of the newest frame with the asked
+ *    model: read off it at once (HIT, "regional") while one background run computes the place's
+ *    own;
  *  - otherwise, or with fresh=1: computed while the request waits (MISS).
  */
 export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, query: NowcastQuery): Promise<ServedNowcast> {
@@ -189,8 +210,16 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   const cached = cachedNowcast?.source === latest.source ? cachedNowcast : null;
   const behindMs = cached ? latest.obstime.getTime() - cached.radarTimeMs : Infinity;
 
+  // Served at once while one background run computes the place's nowcast of the newest frame.
+  const revalidate = () =>
+    ctx.waitUntil(
+      ensureNowcast(env, db, location, latest, route).catch((error) =>
+        log("warn", "background revalidation failed", { locationId: location.id, model: route.model, error: String(error) }),
+      ),
+    );
   let reason: CacheReason;
   let entry: CachedNowcast;
+  let regional: CachedNowcast | null = null;
   let fallback: InferenceFallback | null = null;
   if (cached && behindMs <= 0) {
     reason = query.fresh ? "current" : "hit";
@@ -198,11 +227,11 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   } else if (cached && !query.fresh && behindMs <= settings.staleMaxMs) {
     reason = "revalidating";
     entry = cached;
-    ctx.waitUntil(
-      ensureNowcast(env, db, location, latest, route).catch((error) =>
-        log("warn", "background revalidation failed", { locationId: location.id, model: route.model, error: String(error) }),
-      ),
-    );
+    revalidate();
+  } else if (!query.fresh && (regional = await regionalAnswer(env, latest, location, route.model, query))) {
+    reason = "regional";
+    entry = regional;
+    revalidate();
   } else {
     const outcome = await ensureNowcast(env, db, location, latest, route);
     entry = outcome.entry;

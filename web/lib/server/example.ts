@@ -32,7 +32,7 @@ async function rewriteImages(platform: App.Platform | undefined, view: NowcastVi
           observed: nowcast.frames.observed.map((f) => ({ ...f, url: local(f.url) })),
           forecast: nowcast.frames.forecast.map((f) => ({ ...f, url: local(f.url) })),
         },
-        animation: { ...nowcast.animation, url: local(nowcast.animation.url) },
+        animation: { ...nowcast.animation, url: nowcast.animation.url && local(nowcast.animation.url) },
         // The regional view is for signed-in users: the example shows the place's crop alone.
         regional: null,
       },
