@@ -315,9 +315,19 @@ describe("the nowcast view", () => {
     await other.close();
   });
 
-  it("asks for a fresh run with visible progress, and says when the nowcast is already from the newest frame", async () => {
-    const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
+  it("answers a place seen first from the regional forecast, replaces it with the place's own on a fresh run, and says when that is already from the newest frame", async () => {
+    // Nobody has asked for Porvoo yet: its answer is read off the regional forecast at once, and
+    // its map is the regional view.
+    await page.goto(`${baseUrl}/app?place=Porvoo`);
+    await page.getByTestId("sentence").waitFor();
     await page.getByTestId("cache-status").locator("summary").click(); // the details disclosure
+    expect(await page.getByTestId("cache-status").textContent()).toContain("From the newest radar frame's forecast of the whole radar area, at 2 km detail");
+    const regionalId = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
+    await page.getByTestId("fresh-run").click();
+    await page.getByText(/^Updated: this place's own forecast from the radar frame of \d\d:\d\d, finer than the regional one/).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("nowcast").getAttribute("data-nowcast-id")).not.toBe(regionalId);
+
+    const id = await page.getByTestId("nowcast").getAttribute("data-nowcast-id");
     // An up-to-date answer can come back before the progress is ever polled; held a second here,
     // the progress must be on show while it is awaited.
     const hold = async (route: Route) => {
