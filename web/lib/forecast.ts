@@ -94,7 +94,7 @@ export function cacheWords(response: NowcastResponse): string {
     case "current":
       return "Already computed from the newest radar frame";
     case "regional":
-      return `From the newest radar frame's forecast of the whole radar area, at ${Math.round(response.nowcast.georef.pixelWidthM / 1000)} km detail; this place's own finer forecast is being computed, reload in a moment`;
+      return `From the newest radar frame's forecast of the whole radar area, at ${Math.round(response.nowcast.georef.pixelWidthM / 1000)} km detail; this place's own finer forecast follows as the service has time (reload later, or ask for the latest data)`;
     case "revalidating":
       return "One radar frame behind: being updated now, reload in a moment";
     case "miss":

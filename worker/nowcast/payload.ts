@@ -119,7 +119,7 @@ export const cacheInfoSchema = z.object({
     description:
       "hit: cached and current; current (HIT): fresh=1 asked and the cached nowcast already starts from the newest radar frame; " +
       "regional (HIT): the place had no current nowcast of its own, so it is read off the source's regional forecast of the newest frame " +
-      "(the whole composite, run once per frame, on its coarser grid; the map is the regional view) while its own is computed; " +
+      "(the whole composite, run once per frame, on its coarser grid; the map is the regional view) while its own is computed, a few places a frame; " +
       "revalidating (STALE): at most NOWCAST_STALE_MAX_SECONDS behind the newest frame, served at once while it is recomputed; " +
       "miss, stale, fresh (MISS): computed for this request; " +
       "fallback (STALE): the backend failed and the last cached nowcast is served, older than the newest radar frame",
