@@ -100,6 +100,9 @@ function meanMotion(result: { motion?: { u: Float32Array; v: Float32Array } }) {
   return n ? { meanUPxPerStep: Math.round((su / n) * 1000) / 1000, meanVPxPerStep: Math.round((sv / n) * 1000) / 1000 } : null;
 }
 
+/** Where every nowcast's map key is described and drawn. */
+export const LEGEND_LINKS: NowcastPayload["legend"] = { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" };
+
 export function radarCredit(id: string, coverageOutline: [number, number][]): NowcastPayload["radar"] {
   const { name, credit, licence, stepMinutes, quantity } = radarSource(id);
   return { id, name, credit, licence, stepMinutes, quantity, coverageOutline };
@@ -192,7 +195,7 @@ export async function buildNowcast(input: NowcastInputs): Promise<BuiltNowcast> 
     },
     regional: input.regional,
     animation: { url: urlOf(ANIMATION_NAME), frames: slots.length + result.frames.length, frameDelayMs: ANIMATION_FRAME_MS },
-    legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
+    legend: LEGEND_LINKS,
     // Ensemble nowcasts: the chance of rain (and of each threshold) around the place, per lead.
     ...(probability ? { probability } : {}),
     ...(result.experimental ? { experimental: result.experimental } : {}),

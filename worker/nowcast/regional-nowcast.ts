@@ -7,7 +7,8 @@
 import { type Georeference, latLonToPixel, type RadarFrame, subGrid } from "../../nowcast/src/index";
 import type { InferenceResult } from "../inference/contract";
 import { ANIMATION_FRAME_MS } from "./assets";
-import { observedFramesAt, placeForecast, radarCredit } from "./build";
+import { stepMinutesOf } from "../radar/frame-store";
+import { LEGEND_LINKS, observedFramesAt, placeForecast, radarCredit } from "./build";
 import { dbzOfByte } from "./forecast-values";
 import type { IndexedLocation } from "./location-index";
 import type { NowcastPayload } from "./payload";
@@ -38,12 +39,12 @@ export interface RegionalNowcastInputs {
   regional: RegionalForecast;
   location: IndexedLocation;
   coverageOutline: [number, number][];
-  stepMinutes: number;
 }
 
 /** The place's nowcast from the regional forecast: its series, chance and sentence, and the regional view as its map. */
 export function regionalNowcast(input: RegionalNowcastInputs): NowcastPayload {
-  const { regional, location, stepMinutes } = input;
+  const { regional, location } = input;
+  const stepMinutes = stepMinutesOf(regional.source);
   const { x, y } = latLonToPixel(regional.georef, location.lat, location.lon);
   if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`cannot place ${location.lat}, ${location.lon} on the regional grid`);
   const half = WINDOW_PX / 2;
@@ -98,7 +99,7 @@ export function regionalNowcast(input: RegionalNowcastInputs): NowcastPayload {
     frames,
     regional: null,
     animation: { url: null, frames: frames.observed.length + frames.forecast.length, frameDelayMs: ANIMATION_FRAME_MS },
-    legend: { url: "/api/radar/legend", imageUrl: "/api/radar/legend.png" },
+    legend: LEGEND_LINKS,
   };
 }
 

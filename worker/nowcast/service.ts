@@ -134,20 +134,22 @@ async function produce(
 }
 
 /**
- * Own runs started per source frame, in this isolate, for places answered from the regional
- * forecast. Each is a model run and 25 images (~150 ms of CPU here); unbounded, bench:live's
- * 200 places started 70 a frame and crowded out the answers themselves. A place past the budget
- * keeps its regional answer until the next frame, or until the warm-up takes it in.
+ * Places per source frame, in this isolate, whose own run a regional answer starts. Each is a
+ * model run and 25 images (~150 ms of CPU here); unbounded, bench:live's 200 places started 70 a
+ * frame and crowded out the answers themselves. A place past the budget keeps its regional
+ * answer until the next frame, or until the warm-up takes it in; a place already in it is asked
+ * for again freely (its run is joined, not started twice).
  */
 const OWN_RUNS_PER_FRAME = 8;
-const ownRuns = new Map<string, number>();
+const ownRuns = new Map<string, { radarTimeMs: number; places: Set<number> }>();
 
-function takeOwnRun(latest: LatestRadar): boolean {
-  const key = `${latest.source}|${latest.obstime.getTime()}`;
-  const started = ownRuns.get(key) ?? 0;
-  if (started >= OWN_RUNS_PER_FRAME) return false;
-  if (!started) for (const k of ownRuns.keys()) if (k.startsWith(`${latest.source}|`)) ownRuns.delete(k);
-  ownRuns.set(key, started + 1);
+function takeOwnRun(latest: LatestRadar, locationId: number): boolean {
+  const radarTimeMs = latest.obstime.getTime();
+  let frame = ownRuns.get(latest.source);
+  if (frame?.radarTimeMs !== radarTimeMs) ownRuns.set(latest.source, (frame = { radarTimeMs, places: new Set() }));
+  if (frame.places.has(locationId)) return true;
+  if (frame.places.size >= OWN_RUNS_PER_FRAME) return false;
+  frame.places.add(locationId);
   return true;
 }
 
@@ -163,7 +165,7 @@ async function regionalAnswer(env: Env, latest: LatestRadar, location: IndexedLo
     return null;
   });
   if (regional?.model !== model) return null;
-  const payload = regionalNowcast({ id: crypto.randomUUID(), regional, location, coverageOutline: latest.outline, stepMinutes: stepMinutesOf(latest.source) });
+  const payload = regionalNowcast({ id: crypto.randomUUID(), regional, location, coverageOutline: latest.outline });
   return { json: JSON.stringify(payload), nowcastId: payload.id, source: latest.source, radarTimeMs: latest.obstime.getTime(), issuedAtMs: regional.computedAt.getTime() };
 }
 
@@ -249,7 +251,7 @@ export async function serveNowcast(env: Env, ctx: ExecutionContext, db: Db, quer
   } else if (!query.fresh && (regional = await regionalAnswer(env, latest, location, route.model, query))) {
     reason = "regional";
     entry = regional;
-    if (takeOwnRun(latest)) revalidate();
+    if (takeOwnRun(latest, location.id)) revalidate();
   } else {
     const outcome = await ensureNowcast(env, db, location, latest, route);
     entry = outcome.entry;
